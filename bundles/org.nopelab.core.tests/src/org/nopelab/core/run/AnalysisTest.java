@@ -1,0 +1,144 @@
+package org.nopelab.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.core.engine.Engines;
+import org.nopelab.core.experiment.Experiment;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.io.Csv;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.io.ModelFile;
+import org.nopelab.core.metrics.AdjacencyScore;
+
+/** The paper's headline measurements on small random-init models, end to end through the result folder. */
+class AnalysisTest {
+    @TempDir
+    Path tmp;
+
+    static final String NOPE = """
+            schema: nopelab/experiment/1
+            name: tiny
+            model: {vocab_size: 64, d_model: 128, heads: 4, layers: 3, d_ff: 256, init: {scheme: normal, std: 0.02}}
+            input: {seq_len: 24, samples: 48}
+            analysis: {batch_size: 16}
+            """;
+
+    static ExperimentReader.Result read(String yaml) {
+        ExperimentReader.Result r = ExperimentReader.read(yaml);
+        assertTrue(r.ok(), r.problems().toString());
+        return r;
+    }
+
+    static double score(AnalysisResult r, String state, AdjacencyScore score) {
+        return r.states().stream().filter(s -> s.name().equals(state)).findFirst().orElseThrow()
+                .scores().get(score).perSequence().mean();
+    }
+
+    static double apnn(AnalysisResult r, String state) {
+        return score(r, state, AdjacencyScore.ap_nn);
+    }
+
+    @Test
+    void inputLayerIsAtChanceAndEveryLaterLayerShowsAdjacency() {
+        AnalysisResult r = Analysis.run(read(NOPE).experiment(), RunMonitor.NONE);
+        double chance = AdjacencyScore.ap_nn.chance(24);
+        assertEquals(chance, apnn(r, "layer0"), 0.03, "token embeddings carry no position");
+        assertEquals(0.5, score(r, "layer0", AdjacencyScore.ap_neighbour), 0.03);
+        for (int l = 1; l <= 3; l++) {
+            // measured at this size: ap_nn 0.21-0.30 against chance 0.085, ap_neighbour 0.71-0.80
+            assertTrue(apnn(r, "layer" + l) > 2.5 * chance, "layer" + l + ": " + apnn(r, "layer" + l));
+            assertTrue(score(r, "layer" + l, AdjacencyScore.ap_neighbour) > 0.65, "layer" + l);
+        }
+    }
+
+    @Test
+    void bidirectionalControlStaysAtChance() {
+        AnalysisResult r = Analysis.run(read(NOPE.replace("std: 0.02}", "std: 0.02}, attention: bidirectional")).experiment(), RunMonitor.NONE);
+        double chance = AdjacencyScore.ap_nn.chance(24);
+        for (int l = 0; l <= 3; l++) {
+            assertEquals(chance, apnn(r, "layer" + l), 0.03, "layer" + l);
+            assertEquals(0.5, score(r, "layer" + l, AdjacencyScore.ap_neighbour), 0.03, "layer" + l);
+        }
+    }
+
+    @Test
+    void sameFileSameNumbersAndEnginesAgree() {
+        Experiment e = read(NOPE).experiment();
+        AnalysisResult a = Analysis.run(e, RunMonitor.NONE), b = Analysis.run(e, RunMonitor.NONE);
+        for (int i = 0; i < a.states().size(); i++) {
+            assertArrayEquals(a.states().get(i).similarityByDistance(), b.states().get(i).similarityByDistance(), 0);
+            assertEquals(a.states().get(i).scores(), b.states().get(i).scores());
+        }
+        Experiment ref = read(NOPE.replace("batch_size: 16", "batch_size: 16, engine: reference")).experiment();
+        AnalysisResult c = Analysis.run(ref, RunMonitor.NONE);
+        assertArrayEquals(a.states().get(3).similarityByDistance(), c.states().get(3).similarityByDistance(), 1e-5);
+    }
+
+    @Test
+    void resultFolderIsCompleteAndReadable() throws IOException {
+        ExperimentReader.Result in = read(NOPE.replace("layers: 3", "layers: 2"));
+        AnalysisResult r = Analysis.run(in.experiment(), RunMonitor.NONE);
+        Path dir = ResultWriter.write(r, in.resolved(), NOPE, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+        for (String f : List.of("experiment.yaml", "experiment.resolved.yaml", "provenance.json", "metrics.json",
+                "matrices/layer0.csv", "matrices/layer2.csv", "curves/similarity-by-distance.csv",
+                "curves/variance-by-position.csv", "curves/scores-by-state.csv", "model.safetensors", "tokens.csv")) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        JsonNode metrics = Json.MAPPER.readTree(dir.resolve("metrics.json").toFile());
+        assertEquals("nopelab/result/1", metrics.get("format").asText());
+        JsonNode layer2 = metrics.get("states").get(2);
+        assertEquals("layer2", layer2.get("name").asText());
+        assertEquals(apnn(r, "layer2"), layer2.at("/scores/ap_nn/per_sequence/mean").asDouble(), 0);
+        assertTrue(layer2.at("/scores/ap_nn/per_sequence/ci95_low").asDouble() < layer2.at("/scores/ap_nn/per_sequence/ci95_high").asDouble());
+        JsonNode prov = Json.MAPPER.readTree(dir.resolve("provenance.json").toFile());
+        assertEquals(64, prov.get("experiment_sha256").asText().length());
+        assertEquals("1.0.0-M2.1", prov.get("nd4j_version").asText());
+
+        ResultFolder folder = ResultFolder.open(dir);
+        double[][] m = folder.matrix(folder.summary().states().get(1));
+        assertArrayEquals(r.states().get(1).meanMatrix()[5], m[5], 1e-15);
+        assertEquals(r.states().get(1).scores(), folder.summary().states().get(1).scores());
+
+        // the saved model and tokens reproduce the hidden states
+        ModelFile.Loaded model = ModelFile.load(dir.resolve("model.safetensors"));
+        assertEquals(in.experiment().model(), model.config());
+        int[][] tokens = Csv.readTokens(dir.resolve("tokens.csv"));
+        assertArrayEquals(r.tokens()[7], tokens[7]);
+        float[] again = Engines.byName("nd4j").forward(model.config(), model.weights(), new int[][] {tokens[0]}).get("layer1").data();
+        float[] original = Engines.byName("nd4j").forward(in.experiment().model(), r.weights(), new int[][] {r.tokens()[0]}).get("layer1").data();
+        assertArrayEquals(original, again, 0);
+    }
+
+    @Test
+    void cancelledRunLeavesNothingBehind() throws IOException {
+        ExperimentReader.Result in = read(NOPE);
+        RunMonitor cancelAfterOne = new RunMonitor() {
+            int batches;
+            @Override public void begin(String task, int totalWork) {}
+            @Override public void worked(int work, String detail) { batches += work; }
+            @Override public void log(String line) {}
+            @Override public boolean isCancelled() { return batches >= 1; }
+        };
+        assertThrows(RunCancelledException.class, () -> Analysis.run(in.experiment(), cancelAfterOne));
+        AnalysisResult r = Analysis.run(in.experiment(), RunMonitor.NONE);
+        FigureRenderer failing = (title, matrix, png) -> { throw new IOException("disk full"); };
+        assertThrows(IOException.class, () -> ResultWriter.write(r, in.resolved(), NOPE, tmp, failing, RunMonitor.NONE));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertFalse(left.findAny().isPresent(), "no partial result folder may remain");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package org.nopelab.core.engine;
+
+import org.nopelab.core.model.ModelConfig;
+import org.nopelab.core.model.ModelWeights;
+
+/**
+ * The seam between the numerics and everything else: a forward pass that returns every hidden state.
+ * The ND4J engine is the fast path; the plain-Java {@link ReferenceEngine} checks it in tests.
+ */
+public interface TransformerEngine {
+    String name();
+
+    /** @param tokens [batch][positions] token ids in [0, vocab_size) */
+    HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens);
+}

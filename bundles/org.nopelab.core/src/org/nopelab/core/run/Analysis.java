@@ -1,0 +1,119 @@
+package org.nopelab.core.run;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.engine.TransformerEngine;
+import org.nopelab.core.experiment.Experiment;
+import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.metrics.PositionSignals;
+import org.nopelab.core.metrics.SelfSimilarity;
+import org.nopelab.core.model.LayerNormPlacement;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
+import org.nopelab.core.model.WeightInit;
+
+/**
+ * The paper's measurement of one model: sample sequences, run them through the engine batch by batch,
+ * and accumulate, per hidden state, the mean self-similarity matrix, per-sequence adjacency scores and the
+ * variance signal. Pure computation: writing results is {@link ResultWriter}'s job.
+ */
+public final class Analysis {
+    private Analysis() {}
+
+    public static AnalysisResult run(Experiment e, RunMonitor monitor) {
+        return run(e, WeightInit.initialise(e.model(), e.seed()), monitor);
+    }
+
+    public static AnalysisResult run(Experiment e, ModelWeights weights, RunMonitor monitor) {
+        long start = System.nanoTime();
+        TransformerEngine engine = Engines.byName(e.analysis().engine());
+        int[][] tokens = TokenSampler.sample(e.input(), e.model().vocabSize(), e.dataSeed());
+        List<String> names = stateNames(e);
+        Map<String, Accumulator> acc = new LinkedHashMap<>();
+        for (String n : names) acc.put(n, new Accumulator(e));
+        int batch = e.analysis().batchSize(), samples = tokens.length;
+        int batches = (samples + batch - 1) / batch;
+        monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + e.input().seqLen() + " positions, "
+                + names.size() + " states", batches);
+        for (int k = 0; k < batches; k++) {
+            if (monitor.isCancelled()) throw new RunCancelledException();
+            int from = k * batch, to = Math.min(samples, from + batch);
+            int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
+            HiddenStates hs = engine.forward(e.model(), weights, chunk);
+            for (String n : names) acc.get(n).add(hs.get(n));
+            monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
+        }
+        List<StateMetrics> states = new ArrayList<>();
+        for (String n : names) states.add(acc.get(n).finish(n));
+        return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** layers: layer0..layerN; sublayers adds, per block, the LN outputs, attention output and mid-stream. */
+    public static List<String> stateNames(Experiment e) {
+        int layers = e.model().layers();
+        if (!e.analysis().sublayers()) return HiddenStates.layerNames(layers);
+        boolean pre = e.model().layerNorm() == LayerNormPlacement.pre;
+        List<String> names = new ArrayList<>(List.of(HiddenStates.layer(0)));
+        for (int l = 1; l <= layers; l++) {
+            if (pre) names.add(HiddenStates.sub(l, "ln1"));
+            names.add(HiddenStates.sub(l, "attn"));
+            names.add(HiddenStates.sub(l, "mid"));
+            if (pre) names.add(HiddenStates.sub(l, "ln2"));
+            names.add(HiddenStates.sub(l, "mlp"));
+            names.add(HiddenStates.layer(l));
+        }
+        return names;
+    }
+
+    /** The block a state belongs to: "layer3.mid" -> 3. */
+    public static int layerOf(String state) {
+        String digits = state.replaceFirst("^layer(\\d+).*$", "$1");
+        return digits.equals(state) ? -1 : Integer.parseInt(digits);
+    }
+
+    /** Running sums for one state over all batches. */
+    private static final class Accumulator {
+        final Experiment e;
+        double[][] sum;
+        int count;
+        final Map<AdjacencyScore, List<Double>> perSequence = new EnumMap<>(AdjacencyScore.class);
+        final List<double[]> variance = new ArrayList<>();
+
+        Accumulator(Experiment e) {
+            this.e = e;
+            for (AdjacencyScore s : e.analysis().scores()) perSequence.put(s, new ArrayList<>());
+        }
+
+        void add(Tensor states) {
+            double[][][] m = SelfSimilarity.perSequence(states, e.analysis().similarity());
+            int n = m[0].length;
+            if (sum == null) sum = new double[n][n];
+            for (double[][] s : m) {
+                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
+                for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
+            }
+            count += m.length;
+            variance.addAll(List.of(PositionSignals.variance(states)));
+        }
+
+        StateMetrics finish(String name) {
+            int n = sum.length;
+            double[][] mean = new double[n][n];
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) mean[i][j] = sum[i][j] / count;
+            Map<AdjacencyScore, ScoreResult> scores = new EnumMap<>(AdjacencyScore.class);
+            perSequence.forEach((score, values) -> scores.put(score, new ScoreResult(score.score(mean),
+                    Estimate.of(values.stream().mapToDouble(Double::doubleValue).toArray()), score.chance(n))));
+            String file = name.replace('.', '-');
+            return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
+                    Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, mean);
+        }
+    }
+}

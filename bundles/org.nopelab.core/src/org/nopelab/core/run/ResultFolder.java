@@ -1,0 +1,51 @@
+package org.nopelab.core.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.nopelab.core.io.Csv;
+import org.nopelab.core.io.Json;
+
+/** A result folder opened for reading, e.g. by the workbench; matrices load on first use. */
+public final class ResultFolder {
+    private final Path dir;
+    private final ResultSummary summary;
+    private final Map<String, double[][]> matrices = new HashMap<>();
+
+    private ResultFolder(Path dir, ResultSummary summary) {
+        this.dir = dir;
+        this.summary = summary;
+    }
+
+    public static boolean isResult(Path dir) {
+        return Files.isRegularFile(dir.resolve("metrics.json"));
+    }
+
+    public static ResultFolder open(Path dir) throws IOException {
+        Path metrics = dir.resolve("metrics.json");
+        if (!Files.isRegularFile(metrics)) throw new IOException(dir + " is not a NoPE Lab result folder: it has no metrics.json");
+        ResultSummary s = Json.MAPPER.readValue(metrics.toFile(), ResultSummary.class);
+        if (!ResultSummary.FORMAT.equals(s.format())) throw new IOException(metrics + " has format '" + s.format() + "'; this release reads " + ResultSummary.FORMAT);
+        return new ResultFolder(dir, s);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ResultSummary summary() {
+        return summary;
+    }
+
+    public synchronized double[][] matrix(StateMetrics state) throws IOException {
+        double[][] m = matrices.get(state.name());
+        if (m == null) {
+            m = Csv.readMatrix(dir.resolve(state.matrix()));
+            matrices.put(state.name(), m);
+        }
+        return m;
+    }
+}

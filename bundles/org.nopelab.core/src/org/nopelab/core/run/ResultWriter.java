@@ -1,0 +1,107 @@
+package org.nopelab.core.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.nopelab.core.io.AtomicFolder;
+import org.nopelab.core.io.Csv;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.io.ModelFile;
+import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.metrics.Estimate;
+
+/**
+ * Writes a result folder, the same from the headless launcher and the workbench:
+ * <pre>
+ * experiment.yaml           the file as the user wrote it
+ * experiment.resolved.yaml  every default filled in
+ * provenance.json           hashes, seeds, versions, machine
+ * metrics.json              scores per state (ResultSummary)
+ * matrices/STATE.csv        mean self-similarity matrix per state
+ * curves/*.csv              similarity by distance, variance by position, scores by state
+ * figures/STATE.png         heatmaps
+ * model.safetensors, tokens.csv   the model and inputs, to re-run or cross-check elsewhere
+ * </pre>
+ * The folder is staged and renamed into place only when complete.
+ */
+public final class ResultWriter {
+    private ResultWriter() {}
+
+    public static Path write(AnalysisResult r, ObjectNode resolved, String sourceText, Path resultsRoot,
+            FigureRenderer figures, RunMonitor monitor) throws IOException {
+        Path target = freeName(resultsRoot, r.experiment().name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try (AtomicFolder folder = new AtomicFolder(target)) {
+            Path dir = folder.dir();
+            Files.createDirectories(dir.resolve("matrices"));
+            Files.createDirectories(dir.resolve("curves"));
+            if (sourceText != null) Files.writeString(dir.resolve("experiment.yaml"), sourceText);
+            Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
+            Json.MAPPER.writeValue(dir.resolve("provenance.json").toFile(), Provenance.of(r, resolved));
+            Json.MAPPER.writeValue(dir.resolve("metrics.json").toFile(), summary(r));
+            for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
+            writeCurves(r, dir.resolve("curves"));
+            ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());
+            Csv.writeTokens(dir.resolve("tokens.csv"), r.tokens());
+            if (r.experiment().analysis().figures()) {
+                Files.createDirectories(dir.resolve("figures"));
+                for (StateMetrics s : r.states()) {
+                    if (monitor.isCancelled()) throw new RunCancelledException();
+                    figures.similarityHeatmap(r.experiment().name() + " - " + s.name(), s.meanMatrix(), dir.resolve(s.figure()));
+                }
+            }
+            return folder.commit();
+        }
+    }
+
+    public static ResultSummary summary(AnalysisResult r) {
+        return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
+                r.experiment().analysis().similarity().name(), r.experiment().input().seqLen(), r.tokens().length,
+                r.seconds(), r.states());
+    }
+
+    private static void writeCurves(AnalysisResult r, Path dir) throws IOException {
+        int n = r.experiment().input().seqLen();
+        List<String> header = new ArrayList<>(List.of("distance"));
+        List<double[]> cols = new ArrayList<>();
+        cols.add(java.util.stream.IntStream.range(0, n).asDoubleStream().toArray());
+        for (StateMetrics s : r.states()) {
+            header.add(s.name());
+            cols.add(s.similarityByDistance());
+        }
+        Csv.writeColumns(dir.resolve("similarity-by-distance.csv"), header, cols);
+
+        header = new ArrayList<>(List.of("position"));
+        cols = new ArrayList<>();
+        cols.add(java.util.stream.IntStream.range(0, n).asDoubleStream().toArray());
+        for (StateMetrics s : r.states()) {
+            header.add(s.name());
+            cols.add(java.util.Arrays.stream(s.variance()).mapToDouble(Estimate::mean).toArray());
+        }
+        Csv.writeColumns(dir.resolve("variance-by-position.csv"), header, cols);
+
+        header = new ArrayList<>(List.of("state_index", "layer"));
+        cols = new ArrayList<>();
+        cols.add(java.util.stream.IntStream.range(0, r.states().size()).asDoubleStream().toArray());
+        cols.add(r.states().stream().mapToDouble(StateMetrics::layer).toArray());
+        for (AdjacencyScore a : r.experiment().analysis().scores()) {
+            header.add(a.name());
+            cols.add(r.states().stream().mapToDouble(s -> s.scores().get(a).perSequence().mean()).toArray());
+            header.add(a.name() + "_chance");
+            cols.add(r.states().stream().mapToDouble(s -> s.scores().get(a).chance()).toArray());
+        }
+        Csv.writeColumns(dir.resolve("scores-by-state.csv"), header, cols);
+    }
+
+    private static Path freeName(Path root, String base) {
+        Path p = root.resolve(base);
+        for (int i = 2; Files.exists(p); i++) p = root.resolve(base + "-" + i);
+        return p;
+    }
+}

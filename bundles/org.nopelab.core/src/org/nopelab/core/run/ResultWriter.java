@@ -26,7 +26,7 @@ import org.nopelab.core.metrics.Estimate;
  * metrics.json              scores per state (ResultSummary)
  * matrices/STATE.csv        mean self-similarity matrix per state
  * curves/*.csv              similarity by distance, variance by position, scores by state
- * figures/STATE.png         heatmaps
+ * figures/STATE.png         heatmaps; figures/scores.png, scores by layer
  * model.safetensors, tokens.csv   the model and inputs, to re-run or cross-check elsewhere
  * </pre>
  * The folder is staged and renamed into place only when complete.
@@ -55,6 +55,7 @@ public final class ResultWriter {
                     if (monitor.isCancelled()) throw new RunCancelledException();
                     figures.similarityHeatmap(r.experiment().name() + " - " + s.name(), s.meanMatrix(), dir.resolve(s.figure()));
                 }
+                figures.scoresByLayer(r.experiment().name() + " - adjacency by layer", r.states(), dir.resolve("figures/scores.png"));
             }
             return folder.commit();
         }

@@ -1,0 +1,203 @@
+package org.nopelab.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.nopelab.charts.ChartFiles;
+import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.experiment.ExperimentSchema;
+import org.nopelab.core.experiment.Problem;
+import org.nopelab.core.io.Csv;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.io.ModelFile;
+import org.nopelab.core.io.Npy;
+import org.nopelab.core.io.Safetensors;
+import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.model.Tensor;
+import org.nopelab.core.run.Analysis;
+import org.nopelab.core.run.AnalysisResult;
+import org.nopelab.core.run.ResultWriter;
+import org.nopelab.core.run.RunCancelledException;
+import org.nopelab.core.run.ScoreResult;
+import org.nopelab.core.run.StateMetrics;
+
+/**
+ * The headless entry point (application id org.nopelab.app.headless), driven by the ./nopelab script.
+ * Exit codes: 0 done, 1 the run failed, 2 bad input (usage, invalid experiment, unreadable file), 130 cancelled.
+ */
+public final class HeadlessApplication implements IApplication {
+    static final int OK = 0, FAILED = 1, BAD_INPUT = 2, CANCELLED = 130;
+    static final String USAGE = """
+            usage: nopelab run EXPERIMENT.yaml [--out DIR]   analyse, write a result folder under DIR (default ./results)
+                   nopelab validate EXPERIMENT.yaml...      report every problem with line and column
+                   nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy]
+                                                             every hidden state of a saved model on given tokens
+                   nopelab schema                           print the experiment schema (JSON Schema 2020-12)""";
+
+    private final PrintStream out = System.out, err = System.err;
+
+    @Override
+    public Object start(IApplicationContext context) {
+        String[] args = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
+        return execute(args == null ? new String[0] : args);
+    }
+
+    int execute(String[] args) {
+        if (args.length == 0) return usage("no command given");
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "run" -> run(rest);
+                case "validate" -> validate(rest);
+                case "hidden-states" -> hiddenStates(rest);
+                case "schema" -> {
+                    out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
+                    yield OK;
+                }
+                case "help", "--help", "-h" -> {
+                    out.println(USAGE);
+                    yield OK;
+                }
+                default -> usage("unknown command '" + args[0] + "'");
+            };
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("nopelab: " + e.getMessage());
+            return BAD_INPUT;
+        }
+    }
+
+    private int run(List<String> args) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> files = options(args, opts, "--out");
+        if (files.size() != 1) return usage("run takes exactly one experiment file");
+        Path file = Path.of(files.get(0));
+        ExperimentReader.Result read = ExperimentReader.read(file);
+        if (!report(file, read.problems())) return BAD_INPUT;
+        Path outDir = Path.of(opts.getOrDefault("--out", "results"));
+        ConsoleMonitor monitor = new ConsoleMonitor(out);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            monitor.cancel(); // Ctrl-C: stop at the next batch and let the staging folder be removed
+            try { main.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            monitor.log("NoPE Lab: " + file + " -> " + outDir.toAbsolutePath());
+            AnalysisResult result = Analysis.run(read.experiment(), monitor);
+            monitor.log(String.format("analysed in %.1fs on engine %s; writing results and figures", result.seconds(), result.engine()));
+            Path dir = ResultWriter.write(result, read.resolved(), Files.readString(file), outDir, ChartFiles.pngRenderer(), monitor);
+            printScores(result);
+            monitor.log("result folder: " + dir.toAbsolutePath());
+            return OK;
+        } catch (RunCancelledException e) {
+            err.println("nopelab: run cancelled; no result folder was written");
+            return CANCELLED;
+        } finally {
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook is running */ }
+        }
+    }
+
+    private void printScores(AnalysisResult r) {
+        List<AdjacencyScore> scores = r.experiment().analysis().scores();
+        StringBuilder head = new StringBuilder(String.format("%-12s", "state"));
+        for (AdjacencyScore a : scores) head.append(String.format("  %-26s", a.name() + " [95% CI] (chance)"));
+        out.println(head);
+        for (StateMetrics s : r.states()) {
+            StringBuilder line = new StringBuilder(String.format("%-12s", s.name()));
+            for (AdjacencyScore a : scores) {
+                ScoreResult v = s.scores().get(a);
+                line.append(String.format("  %.3f [%.3f,%.3f] (%.3f)   ", v.perSequence().mean(), v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
+            }
+            out.println(line);
+        }
+    }
+
+    private int validate(List<String> files) {
+        if (files.isEmpty()) return usage("validate takes one or more experiment files");
+        boolean ok = true;
+        for (String f : files) {
+            ExperimentReader.Result r = ExperimentReader.read(Path.of(f));
+            ok &= report(Path.of(f), r.problems());
+            if (r.ok()) out.println(f + ": valid" + (r.problems().isEmpty() ? "" : " (with warnings)"));
+        }
+        return ok ? OK : BAD_INPUT;
+    }
+
+    /** Prints problems in compiler form; false if any is an error. */
+    private boolean report(Path file, List<Problem> problems) {
+        for (Problem p : problems) err.println(p.format(file.toString()));
+        long errors = problems.stream().filter(p -> p.severity() == Problem.Severity.error).count();
+        if (errors > 0) err.println(file + ": " + errors + " error" + (errors == 1 ? "" : "s") + "; nothing was run");
+        return errors == 0;
+    }
+
+    private int hiddenStates(List<String> args) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> extra = options(args, opts, "--model", "--tokens", "--out", "--format");
+        if (!extra.isEmpty() || !opts.containsKey("--model") || !opts.containsKey("--tokens") || !opts.containsKey("--out")) {
+            return usage("hidden-states needs --model, --tokens and --out");
+        }
+        String format = opts.getOrDefault("--format", "safetensors");
+        if (!format.equals("safetensors") && !format.equals("npy")) return usage("--format is safetensors or npy, not '" + format + "'");
+        ModelFile.Loaded model = ModelFile.load(Path.of(opts.get("--model")));
+        Path tokensFile = Path.of(opts.get("--tokens"));
+        int[][] tokens = tokensFile.toString().endsWith(".npy") ? Npy.readTokens(tokensFile) : Csv.readTokens(tokensFile);
+        checkTokens(tokens, model.config().vocabSize(), tokensFile);
+        HiddenStates states = Engines.byName("nd4j").forward(model.config(), model.weights(), tokens);
+        Path target = Path.of(opts.get("--out"));
+        if (format.equals("safetensors")) {
+            Safetensors.write(target, states.all(), Map.of("format", "nopelab/hidden-states/1"));
+        } else {
+            Files.createDirectories(target);
+            for (Map.Entry<String, Tensor> e : states.all().entrySet()) Npy.write(target.resolve(e.getKey() + ".npy"), e.getValue());
+        }
+        out.println("wrote " + states.all().size() + " hidden states of " + tokens.length + " sequences to " + target);
+        return OK;
+    }
+
+    private static void checkTokens(int[][] tokens, int vocab, Path file) {
+        if (tokens.length == 0) throw new IllegalArgumentException(file + " holds no sequences");
+        for (int s = 0; s < tokens.length; s++) {
+            if (tokens[s].length != tokens[0].length) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has " + tokens[s].length + " tokens, the first has " + tokens[0].length);
+            for (int t : tokens[s]) if (t < 0 || t >= vocab) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has token " + t + ", outside the vocabulary 0.." + (vocab - 1));
+        }
+    }
+
+    /** Splits "--key value" pairs into opts; returns the positional arguments. */
+    private static List<String> options(List<String> args, Map<String, String> opts, String... known) {
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                if (!Arrays.asList(known).contains(a)) throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+                if (i + 1 >= args.size()) throw new IllegalArgumentException(a + " needs a value");
+                opts.put(a, args.get(++i));
+            } else {
+                positional.add(a);
+            }
+        }
+        return positional;
+    }
+
+    private int usage(String problem) {
+        err.println("nopelab: " + problem);
+        err.println(USAGE);
+        return BAD_INPUT;
+    }
+
+    @Override
+    public void stop() {
+        // runs end by themselves; nothing to interrupt
+    }
+}

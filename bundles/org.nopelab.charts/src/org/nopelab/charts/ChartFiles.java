@@ -1,0 +1,55 @@
+package org.nopelab.charts;
+
+import java.awt.Rectangle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.SVGUtils;
+import org.nopelab.core.run.FigureRenderer;
+import org.nopelab.core.run.StateMetrics;
+
+/** Figure export: PNG through JFreeChart, SVG through JFreeSVG; each written to a temp file and renamed. */
+public final class ChartFiles {
+    public static final int WIDTH = 720, HEIGHT = 640;
+
+    private ChartFiles() {}
+
+    public static void png(JFreeChart chart, Path file, int width, int height) throws IOException {
+        Path tmp = temp(file);
+        ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static void svg(JFreeChart chart, Path file, int width, int height) throws IOException {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        chart.draw(g, new Rectangle(0, 0, width, height));
+        Path tmp = temp(file);
+        SVGUtils.writeToSVG(tmp.toFile(), g.getSVGElement());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The renderer result folders use: one PNG heatmap per state and the scores by layer. */
+    public static FigureRenderer pngRenderer() {
+        return new FigureRenderer() {
+            @Override
+            public void similarityHeatmap(String title, double[][] matrix, Path png) throws IOException {
+                png(SimilarityHeatmap.create(title, matrix), png, WIDTH, HEIGHT);
+            }
+
+            @Override
+            public void scoresByLayer(String title, List<StateMetrics> states, Path png) throws IOException {
+                png(ScoreChart.create(title, states), png, 800, 500);
+            }
+        };
+    }
+
+    private static Path temp(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".tmp");
+    }
+}

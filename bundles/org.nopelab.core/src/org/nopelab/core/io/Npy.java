@@ -1,0 +1,37 @@
+package org.nopelab.core.io;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nopelab.core.model.Tensor;
+import org.nopelab.nd4j.Nd4jContext;
+
+/** NumPy .npy files through ND4J's own reader and writer (numpy.load / numpy.save compatible). */
+public final class Npy {
+    private Npy() {}
+
+    public static void write(Path file, Tensor t) throws IOException {
+        IOException[] failure = new IOException[1];
+        Nd4jContext.run(() -> {
+            try {
+                Nd4j.writeAsNumpy(Nd4j.create(t.data(), t.shape(), DataType.FLOAT), file.toFile());
+            } catch (IOException e) {
+                failure[0] = e;
+            }
+        });
+        if (failure[0] != null) throw failure[0];
+    }
+
+    /** A 2-d integer array of token ids [sequences, positions]. */
+    public static int[][] readTokens(Path file) {
+        return Nd4jContext.call(() -> {
+            INDArray a = Nd4j.createFromNpyFile(new File(file.toString()));
+            if (a.rank() != 2) throw new IllegalArgumentException(file + ": token ids must be 2-d [sequences, positions], found shape " + java.util.Arrays.toString(a.shape()));
+            return a.toIntMatrix();
+        });
+    }
+}

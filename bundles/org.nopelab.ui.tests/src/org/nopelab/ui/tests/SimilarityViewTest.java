@@ -1,0 +1,70 @@
+package org.nopelab.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbenchPage;
+import org.eclipse.ui.PlatformUI;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYZDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.run.Analysis;
+import org.nopelab.core.run.AnalysisResult;
+import org.nopelab.core.run.FigureRenderer;
+import org.nopelab.core.run.ResultWriter;
+import org.nopelab.core.run.RunMonitor;
+import org.nopelab.ui.views.SimilarityView;
+
+/** Starts the real workbench (UI harness under Xvfb), opens a result and checks the heatmap shows its data. */
+class SimilarityViewTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void viewShowsTheHeatmapOfTheSelectedLayer() throws Exception {
+        assertTrue(PlatformUI.isWorkbenchRunning());
+        Display display = Display.getCurrent();
+        assertSame(PlatformUI.getWorkbench().getDisplay(), display, "tests run on the UI thread");
+
+        String yaml = "schema: nopelab/experiment/1\nname: ui-test\nmodel: {d_model: 32, layers: 2, d_ff: 64}\ninput: {seq_len: 12, samples: 8}\n";
+        ExperimentReader.Result read = ExperimentReader.read(yaml);
+        AnalysisResult r = Analysis.run(read.experiment(), RunMonitor.NONE);
+        Path dir = ResultWriter.write(r, read.resolved(), yaml, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+
+        IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+        SimilarityView view = (SimilarityView) page.showView(SimilarityView.ID);
+        view.open(dir);
+        pump(display, 500);
+
+        assertEquals("layer1", view.selectedState(), "opens on the first layer after the input");
+        XYZDataset data = (XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset();
+        assertEquals(12 * 12, data.getItemCount(0));
+        double[][] expected = r.states().get(1).meanMatrix();
+        assertEquals(expected[3][7], data.getZValue(0, 3 * 12 + 7), 1e-12, "cell (i=3, j=7) shows the layer-1 similarity");
+        assertTrue(view.heatmapCanvas().paintCount() > 0, "the chart was painted on the SWT canvas");
+
+        int before = view.heatmapCanvas().paintCount();
+        view.showState(2);
+        pump(display, 300);
+        assertEquals("layer2", view.selectedState());
+        assertEquals(r.states().get(2).meanMatrix()[5][4], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 5 * 12 + 4), 1e-12);
+        assertTrue(view.heatmapCanvas().paintCount() > before, "selecting a layer repaints");
+        assertNotNull(view.result());
+    }
+
+    private static void pump(Display display, long millis) {
+        long end = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < end) {
+            if (!display.readAndDispatch()) {
+                try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.nopelab.ui;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IWorkbench;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.application.WorkbenchAdvisor;
+
+/** The workbench application (org.nopelab.ui.workbench). */
+public final class Application implements IApplication {
+    @Override
+    public Object start(IApplicationContext context) {
+        Display display = PlatformUI.createDisplay();
+        try {
+            int code = PlatformUI.createAndRunWorkbench(display, new WorkbenchAdvisor() {
+                @Override
+                public String getInitialWindowPerspectiveId() {
+                    return Perspective.ID;
+                }
+            });
+            return code == PlatformUI.RETURN_RESTART ? IApplication.EXIT_RESTART : IApplication.EXIT_OK;
+        } finally {
+            display.dispose();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!PlatformUI.isWorkbenchRunning()) return;
+        IWorkbench workbench = PlatformUI.getWorkbench();
+        workbench.getDisplay().syncExec(() -> {
+            if (!workbench.getDisplay().isDisposed()) workbench.close();
+        });
+    }
+}

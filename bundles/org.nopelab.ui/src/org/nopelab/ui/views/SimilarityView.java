@@ -1,0 +1,145 @@
+package org.nopelab.ui.views;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.part.ViewPart;
+import org.nopelab.charts.ScoreChart;
+import org.nopelab.charts.SimilarityHeatmap;
+import org.nopelab.core.run.ResultFolder;
+import org.nopelab.core.run.ScoreResult;
+import org.nopelab.core.run.StateMetrics;
+import org.nopelab.ui.internal.ChartCanvas;
+
+/**
+ * Per-layer self-similarity heatmaps of one result folder, a state selector, and the adjacency scores by
+ * layer beside them. Opens the folder named by -Dnopelab.result, else the newest one under
+ * -Dnopelab.results (default ./results).
+ */
+public final class SimilarityView extends ViewPart {
+    public static final String ID = "org.nopelab.ui.views.similarity";
+
+    private Label source;
+    private Combo stateSelector;
+    private Label scoreLine;
+    private ChartCanvas heatmap;
+    private ChartCanvas scores;
+    private ResultFolder result;
+
+    @Override
+    public void createPartControl(Composite parent) {
+        parent.setLayout(new GridLayout(1, false));
+        Composite bar = new Composite(parent, SWT.NONE);
+        bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        bar.setLayout(new GridLayout(4, false));
+        Button open = new Button(bar, SWT.PUSH);
+        open.setText("Open result folder...");
+        open.addListener(SWT.Selection, e -> chooseFolder());
+        new Label(bar, SWT.NONE).setText("State:");
+        stateSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
+        stateSelector.setLayoutData(new GridData(140, SWT.DEFAULT));
+        stateSelector.addListener(SWT.Selection, e -> showState(stateSelector.getSelectionIndex()));
+        source = new Label(bar, SWT.NONE);
+        source.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        scoreLine = new Label(parent, SWT.NONE);
+        scoreLine.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+
+        SashForm charts = new SashForm(parent, SWT.HORIZONTAL);
+        charts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        heatmap = new ChartCanvas(charts);
+        scores = new ChartCanvas(charts);
+        charts.setWeights(3, 2);
+
+        initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: run ./nopelab run EXPERIMENT.yaml, then open its folder."));
+    }
+
+    private static Optional<Path> initialFolder() {
+        String one = System.getProperty("nopelab.result");
+        if (one != null && !one.isBlank()) return Optional.of(Path.of(one));
+        Path root = Path.of(System.getProperty("nopelab.results", "results"));
+        if (!Files.isDirectory(root)) return Optional.empty();
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(ResultFolder::isResult).max(Comparator.comparing(p -> p.toFile().lastModified()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void chooseFolder() {
+        DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
+        dialog.setText("Open a NoPE Lab result folder");
+        String dir = dialog.open();
+        if (dir != null) open(Path.of(dir));
+    }
+
+    /** Shows a result folder, starting at its first state after the input layer. */
+    public void open(Path dir) {
+        try {
+            result = ResultFolder.open(dir);
+        } catch (IOException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot open result", e.getMessage());
+            return;
+        }
+        List<StateMetrics> states = result.summary().states();
+        stateSelector.setItems(states.stream().map(StateMetrics::name).toArray(String[]::new));
+        source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
+                + result.summary().positions() + " positions  -  " + dir);
+        scores.setChart(ScoreChart.create("Adjacency by layer", states));
+        showState(Math.min(1, states.size() - 1));
+        source.getParent().layout();
+    }
+
+    /** Selects a state by its index in the result (0 = the input layer). */
+    public void showState(int index) {
+        if (result == null || index < 0) return;
+        StateMetrics s = result.summary().states().get(index);
+        stateSelector.select(index);
+        try {
+            heatmap.setChart(SimilarityHeatmap.create(result.summary().experiment() + " - " + s.name(), result.matrix(s)));
+        } catch (IOException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot read matrix", e.getMessage());
+            return;
+        }
+        StringBuilder line = new StringBuilder(s.name() + ":");
+        for (var e : s.scores().entrySet()) {
+            ScoreResult v = e.getValue();
+            line.append(String.format("   %s %.3f [%.3f, %.3f] (chance %.3f)", e.getKey(), v.perSequence().mean(),
+                    v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
+        }
+        scoreLine.setText(line.toString());
+        scoreLine.getParent().layout();
+    }
+
+    public ResultFolder result() {
+        return result;
+    }
+
+    public ChartCanvas heatmapCanvas() {
+        return heatmap;
+    }
+
+    public String selectedState() {
+        return stateSelector.getText();
+    }
+
+    @Override
+    public void setFocus() {
+        stateSelector.setFocus();
+    }
+
+}

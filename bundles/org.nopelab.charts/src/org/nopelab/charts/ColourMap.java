@@ -1,6 +1,7 @@
 package org.nopelab.charts;
 
 import java.awt.Color;
+import java.awt.Paint;
 
 import org.jfree.chart.renderer.LookupPaintScale;
 import org.jfree.chart.renderer.PaintScale;
@@ -12,14 +13,20 @@ public final class ColourMap {
 
     private ColourMap() {}
 
+    /** Values outside [low, high] take the end colours, so a range can leave out the diagonal's 1s. */
     public static PaintScale viridis(double low, double high) {
         if (!(high > low)) high = low + 1e-9; // a constant matrix still needs a valid scale
-        LookupPaintScale scale = new LookupPaintScale(low, high, Color.GRAY);
+        LookupPaintScale lookup = new LookupPaintScale(low, high, Color.GRAY);
         for (int k = 0; k < STEPS; k++) {
             double f = k / (double) (STEPS - 1);
-            scale.add(low + f * (high - low), colour(f));
+            lookup.add(low + f * (high - low), colour(f));
         }
-        return scale;
+        double lo = low, hi = high;
+        return new PaintScale() {
+            @Override public double getLowerBound() { return lo; }
+            @Override public double getUpperBound() { return hi; }
+            @Override public Paint getPaint(double value) { return lookup.getPaint(Math.max(lo, Math.min(hi, value))); }
+        };
     }
 
     static Color colour(double f) {

@@ -21,10 +21,19 @@ import org.jfree.data.xy.DefaultXYZDataset;
 public final class SimilarityHeatmap {
     private SimilarityHeatmap() {}
 
-    /** Colour range from the matrix itself. */
+    /**
+     * Colour range from the matrix without its diagonal: self-similarity is 1 everywhere and would otherwise
+     * take the top of the scale and flatten the band next to it. The diagonal shows in the brightest colour.
+     */
     public static JFreeChart create(String title, double[][] m) {
         double low = Double.POSITIVE_INFINITY, high = Double.NEGATIVE_INFINITY;
-        for (double[] row : m) for (double v : row) { low = Math.min(low, v); high = Math.max(high, v); }
+        for (int i = 0; i < m.length; i++) {
+            for (int j = 0; j < m.length; j++) {
+                if (i == j && m.length > 1) continue;
+                low = Math.min(low, m[i][j]);
+                high = Math.max(high, m[i][j]);
+            }
+        }
         return create(title, m, low, high);
     }
 

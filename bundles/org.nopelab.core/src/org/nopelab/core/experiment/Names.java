@@ -16,7 +16,7 @@ public final class Names {
                 bestDistance = dist;
             }
         }
-        return best != null && bestDistance <= Math.max(2, wrong.length() / 3) ? best : null;
+        return best != null && bestDistance <= Math.max(2, wrong.length() / 2) ? best : null;
     }
 
     /** Levenshtein distance. */

@@ -56,8 +56,10 @@ public final class SimilarityView extends ViewPart {
         stateSelector.addListener(SWT.Selection, e -> showState(stateSelector.getSelectionIndex()));
         source = new Label(bar, SWT.NONE);
         source.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-        scoreLine = new Label(parent, SWT.NONE);
-        scoreLine.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+        scoreLine = new Label(parent, SWT.WRAP);
+        GridData wrap = new GridData(SWT.FILL, SWT.TOP, true, false);
+        wrap.widthHint = 400; // wrap to the view's width instead of widening it
+        scoreLine.setLayoutData(wrap);
 
         SashForm charts = new SashForm(parent, SWT.HORIZONTAL);
         charts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -98,7 +100,8 @@ public final class SimilarityView extends ViewPart {
         List<StateMetrics> states = result.summary().states();
         stateSelector.setItems(states.stream().map(StateMetrics::name).toArray(String[]::new));
         source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
-                + result.summary().positions() + " positions  -  " + dir);
+                + result.summary().positions() + " positions  -  " + dir.getFileName());
+        source.setToolTipText(dir.toAbsolutePath().toString());
         scores.setChart(ScoreChart.create("Adjacency by layer", states));
         showState(Math.min(1, states.size() - 1));
         source.getParent().layout();
@@ -115,10 +118,10 @@ public final class SimilarityView extends ViewPart {
             MessageDialog.openError(getSite().getShell(), "Cannot read matrix", e.getMessage());
             return;
         }
-        StringBuilder line = new StringBuilder(s.name() + ":");
+        StringBuilder line = new StringBuilder(s.name() + " (mean over sequences, 95% interval, chance):");
         for (var e : s.scores().entrySet()) {
             ScoreResult v = e.getValue();
-            line.append(String.format("   %s %.3f [%.3f, %.3f] (chance %.3f)", e.getKey(), v.perSequence().mean(),
+            line.append(String.format("   %s %.3f [%.3f, %.3f] (%.3f)", e.getKey(), v.perSequence().mean(),
                     v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
         }
         scoreLine.setText(line.toString());

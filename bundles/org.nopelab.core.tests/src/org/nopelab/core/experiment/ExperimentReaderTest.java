@@ -89,6 +89,18 @@ class ExperimentReaderTest {
     }
 
     @Test
+    void crossFieldRulesRunBesideSchemaErrorsAndSkipInvalidFields() {
+        ExperimentReader.Result r = ExperimentReader.read("schema: nopelab/experiment/1\nmodel:\n  d_model: 100\n  heads: 3\n  n_layer: 2\n");
+        assertEquals(List.of(4, 5), r.problems().stream().map(Problem::line).toList(), r.problems().toString());
+        assertEquals("unknown key 'n_layer' in model; did you mean 'layers'?", r.problems().get(1).message());
+        // heads of the wrong type: one type error, no division by zero
+        r = ExperimentReader.read("schema: nopelab/experiment/1\nmodel:\n  heads: four\n");
+        assertEquals(1, r.problems().size(), r.problems().toString());
+        r = ExperimentReader.read("schema: nopelab/experiment/1\nmodel: 3\n");
+        assertEquals("model: expected a mapping of keys, found the whole number 3", r.problems().get(0).message());
+    }
+
+    @Test
     void yamlSyntaxErrorHasALocation() {
         Problem p = only("schema: nopelab/experiment/1\nmodel:\n  d_model: [32\n");
         assertTrue(p.line() >= 3, p.toString());

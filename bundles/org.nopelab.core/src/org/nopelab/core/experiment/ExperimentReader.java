@@ -71,7 +71,7 @@ public final class ExperimentReader {
         tree.duplicates.forEach((pointer, loc) -> problems.add(at(loc, pointer, "duplicate key '" + last(pointer) + "'; the first one counts")));
         for (ValidationMessage m : SCHEMA.validate(root)) problems.add(describe(m, tree));
         ObjectNode resolved = ExperimentSchema.applyDefaults(root.deepCopy());
-        if (problems.isEmpty()) checkTogether(resolved, root, tree, problems);
+        checkTogether(resolved, root, tree, problems);
         problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
         Experiment experiment = null;
         if (problems.stream().noneMatch(p -> p.severity() == Problem.Severity.error)) {
@@ -85,24 +85,31 @@ public final class ExperimentReader {
         return new Result(experiment, resolved, List.copyOf(problems));
     }
 
-    /** Rules that span fields, which JSON Schema cannot say clearly. */
+    /** Rules that span fields, which JSON Schema cannot say clearly; each runs only on fields that are valid alone. */
     private static void checkTogether(ObjectNode r, ObjectNode raw, LocatedTree tree, List<Problem> problems) {
-        JsonNode model = r.get("model");
-        int d = model.get("d_model").asInt(), heads = model.get("heads").asInt();
-        if (d % heads != 0) {
+        JsonNode model = r.path("model"), input = r.path("input");
+        if (!model.isObject() || !input.isObject()) return;
+        int d = positive(model.path("d_model")), heads = positive(model.path("heads"));
+        if (d > 0 && heads > 0 && d % heads != 0) {
             problems.add(at(tree.locate("/model/heads", false), "/model/heads",
                     "model.heads: d_model " + d + " is not divisible by heads " + heads + "; each head needs a whole width"));
         }
-        int seqLen = r.get("input").get("seq_len").asInt(), maxLen = model.get("max_len").asInt();
-        if (PositionalEncoding.learned.name().equals(model.get("pe").asText()) && seqLen > maxLen) {
+        int seqLen = positive(input.path("seq_len")), maxLen = positive(model.path("max_len"));
+        if (PositionalEncoding.learned.name().equals(model.path("pe").asText()) && seqLen > 0 && maxLen > 0 && seqLen > maxLen) {
             problems.add(at(tree.locate("/input/seq_len", false), "/input/seq_len",
                     "input.seq_len: " + seqLen + " is longer than model.max_len " + maxLen + ", the positions a learned encoding covers"));
         }
-        if (raw.at("/model/init/std").isNumber() && !"normal".equals(model.get("init").get("scheme").asText())) {
+        if (raw.at("/model/init/std").isNumber() && model.path("init").path("scheme").isTextual()
+                && !"normal".equals(model.path("init").path("scheme").asText())) {
             problems.add(new Problem(Problem.Severity.warning, line(tree.locate("/model/init/std", true)), column(tree.locate("/model/init/std", true)),
                     "model.init.std", "model.init.std is ignored: it applies only to scheme normal (scheme is "
                             + model.get("init").get("scheme").asText() + ")"));
         }
+    }
+
+    /** The value if it is a whole number >= 1, else 0 (the schema reports what is wrong with it). */
+    private static int positive(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 ? n.asInt() : 0;
     }
 
     private static Problem describe(ValidationMessage m, LocatedTree tree) {

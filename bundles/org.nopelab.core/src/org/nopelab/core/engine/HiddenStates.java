@@ -1,11 +1,8 @@
 package org.nopelab.core.engine;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import org.nopelab.core.model.Tensor;
+import org.nopelab.core.model.TensorMap;
 
 /**
  * Every hidden state of one forward pass, by name, each [batch, positions, width]:
@@ -17,21 +14,9 @@ import org.nopelab.core.model.Tensor;
  * <li>{@code final_ln} (pre-LN models) and {@code logits} [batch, positions, vocab].</li>
  * </ul>
  */
-public final class HiddenStates {
-    private final Map<String, Tensor> states = new LinkedHashMap<>();
-
-    public void put(String name, Tensor t) {
-        states.put(name, t);
-    }
-
-    public Tensor get(String name) {
-        Tensor t = states.get(name);
-        if (t == null) throw new IllegalArgumentException("no hidden state '" + name + "'; have " + states.keySet());
-        return t;
-    }
-
-    public Map<String, Tensor> all() {
-        return Collections.unmodifiableMap(states);
+public final class HiddenStates extends TensorMap {
+    public HiddenStates() {
+        super("hidden state");
     }
 
     /** Residual-stream names layer0..layerN in order: what "per layer" means in the paper. */

@@ -4,7 +4,6 @@ import org.nopelab.core.model.AttentionMask;
 import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
-import org.nopelab.core.model.PositionalEncoding;
 import org.nopelab.core.model.Tensor;
 
 /**
@@ -21,7 +20,7 @@ public final class ReferenceEngine implements TransformerEngine {
 
     @Override
     public HiddenStates forward(ModelConfig c, ModelWeights w, int[][] tokens) {
-        int batch = tokens.length, n = tokens[0].length;
+        int batch = tokens.length;
         java.util.Map<String, double[][][]> out = new java.util.LinkedHashMap<>();
         for (int b = 0; b < batch; b++) {
             java.util.Map<String, double[][]> one = forwardOne(c, w, tokens[b]);

@@ -1,11 +1,13 @@
 package org.nopelab.core.io;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -18,30 +20,17 @@ public final class Csv {
     private Csv() {}
 
     public static void writeMatrix(Path file, double[][] m) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file)) {
-            for (double[] row : m) {
-                for (int j = 0; j < row.length; j++) {
-                    if (j > 0) w.write(',');
-                    w.write(Double.toString(row[j]));
-                }
-                w.write('\n');
-            }
-        }
+        Files.write(file, Arrays.stream(m).map(row -> join(Arrays.stream(row).mapToObj(Double::toString))).toList());
     }
 
     /** Columns of equal length under a header row. */
     public static void writeColumns(Path file, List<String> header, List<double[]> columns) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file)) {
-            w.write(String.join(",", header));
-            w.write('\n');
-            for (int i = 0; i < columns.get(0).length; i++) {
-                for (int c = 0; c < columns.size(); c++) {
-                    if (c > 0) w.write(',');
-                    w.write(Double.toString(columns.get(c)[i]));
-                }
-                w.write('\n');
-            }
+        List<String> lines = new ArrayList<>(List.of(String.join(",", header)));
+        for (int i = 0; i < columns.get(0).length; i++) {
+            int row = i;
+            lines.add(join(columns.stream().map(c -> Double.toString(c[row]))));
         }
+        Files.write(file, lines);
     }
 
     public static double[][] readMatrix(Path file) throws IOException {
@@ -66,15 +55,11 @@ public final class Csv {
     }
 
     public static void writeTokens(Path file, int[][] tokens) throws IOException {
-        try (Writer w = Files.newBufferedWriter(file)) {
-            for (int[] row : tokens) {
-                for (int j = 0; j < row.length; j++) {
-                    if (j > 0) w.write(',');
-                    w.write(Integer.toString(row[j]));
-                }
-                w.write('\n');
-            }
-        }
+        Files.write(file, Arrays.stream(tokens).map(row -> join(Arrays.stream(row).mapToObj(Integer::toString))).toList());
+    }
+
+    private static String join(Stream<String> cells) {
+        return cells.collect(Collectors.joining(","));
     }
 
     private static List<String[]> readRows(Path file) throws IOException {

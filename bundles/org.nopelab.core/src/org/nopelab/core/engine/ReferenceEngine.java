@@ -33,6 +33,27 @@ public final class ReferenceEngine implements TransformerEngine {
         return hs;
     }
 
+    /**
+     * Mean cross-entropy over the weighted positions, in double precision: the quantity the ND4J gradients are
+     * checked against by finite differences.
+     */
+    public double loss(ModelConfig c, ModelWeights w, org.nopelab.core.train.Batch batch) {
+        double total = 0, weight = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            double[][] logits = forwardOne(c, w, batch.inputs()[s]).get("logits");
+            for (int t = 0; t < logits.length; t++) {
+                float wt = batch.weights()[s][t];
+                if (wt == 0) continue;
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (double v : logits[t]) max = Math.max(max, v);
+                for (double v : logits[t]) sum += Math.exp(v - max);
+                total += wt * (Math.log(sum) + max - logits[t][batch.targets()[s][t]]);
+                weight += wt;
+            }
+        }
+        return total / weight;
+    }
+
     private java.util.Map<String, double[][]> forwardOne(ModelConfig c, ModelWeights w, int[] tok) {
         int n = tok.length, d = c.dModel();
         java.util.Map<String, double[][]> s = new java.util.LinkedHashMap<>();

@@ -1,0 +1,321 @@
+package org.nopelab.core.internal.nd4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.engine.Sinusoid;
+import org.nopelab.core.model.AttentionMask;
+import org.nopelab.core.model.LayerNormPlacement;
+import org.nopelab.core.model.ModelConfig;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
+
+/**
+ * One forward pass over a batch, optionally followed by the hand-written backward pass. Activations are
+ * [batch * positions, width] matrices; attention works on [batch, heads, positions, head_dim]. Everything
+ * is allocated in the caller's workspace. Must run inside {@code Nd4jContext}.
+ */
+final class Nd4jTransformer {
+    static final double LN_EPS = 1e-5;
+    private static final double MASKED = -1e9; // exp underflows to exactly 0 after the max shift
+
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final DataType dt;
+    private final int[][] tokens;
+    private final int b, n, d, heads, hd;
+    private final boolean pre, post;
+    private final Map<String, INDArray> params = new LinkedHashMap<>();
+    private final List<BlockCache> blocks = new ArrayList<>();
+    private HiddenStates states;
+    private INDArray mask, finalIn, output;
+    private Ln finalLn;
+
+    Nd4jTransformer(ModelConfig c, ModelWeights w, int[][] tokens, DataType dt) {
+        this.c = c;
+        this.w = w;
+        this.dt = dt;
+        this.tokens = tokens;
+        this.b = tokens.length;
+        this.n = tokens[0].length;
+        this.d = c.dModel();
+        this.heads = c.heads();
+        this.hd = c.headDim();
+        this.pre = c.layerNorm() == LayerNormPlacement.pre;
+        this.post = c.layerNorm() == LayerNormPlacement.post;
+    }
+
+    /** LayerNorm output with what its backward needs. */
+    private record Ln(INDArray y, INDArray xhat, INDArray inv, String name) {}
+
+    /** What one block's backward needs. */
+    private static final class BlockCache {
+        Ln ln1, ln2;
+        INDArray attnIn, q, k, v, p, o2d, mlpIn, h1, a1;
+    }
+
+    /** Forward pass; with capture, every named hidden state is copied out as float32. */
+    INDArray forward(HiddenStates capture) {
+        this.states = capture;
+        INDArray x = embed();
+        keep(HiddenStates.layer(0), x);
+        mask = c.attention() == AttentionMask.causal ? causalMask() : null;
+        for (int i = 0; i < c.layers(); i++) {
+            int l = i + 1;
+            BlockCache bc = new BlockCache();
+            blocks.add(bc);
+            if (pre) {
+                bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
+                keep(HiddenStates.sub(l, "ln1"), bc.ln1.y);
+            }
+            bc.attnIn = pre ? bc.ln1.y : x;
+            INDArray attn = attention(i, bc);
+            keep(HiddenStates.sub(l, "attn"), attn);
+            x = c.residual() ? x.add(attn) : attn;
+            if (post) {
+                bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
+                x = bc.ln1.y;
+            }
+            keep(HiddenStates.sub(l, "mid"), x);
+            if (pre) {
+                bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
+                keep(HiddenStates.sub(l, "ln2"), bc.ln2.y);
+            }
+            bc.mlpIn = pre ? bc.ln2.y : x;
+            bc.h1 = linear(bc.mlpIn, ModelWeights.block(i, "mlp.fc1"));
+            bc.a1 = activation(bc.h1);
+            INDArray mlp = linear(bc.a1, ModelWeights.block(i, "mlp.fc2"));
+            keep(HiddenStates.sub(l, "mlp"), mlp);
+            x = c.residual() ? x.add(mlp) : mlp;
+            if (post) {
+                bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
+                x = bc.ln2.y;
+            }
+            keep(HiddenStates.layer(l), x);
+        }
+        if (pre) {
+            finalLn = layerNorm(x, "final_ln");
+            x = finalLn.y;
+            keep("final_ln", x);
+        }
+        finalIn = x;
+        output = linear(x, "unembed");
+        keep("logits", output);
+        return output;
+    }
+
+    /**
+     * Mean cross-entropy over positions with weight > 0, then the backward pass through every layer.
+     * Gradients are returned in the parameters' own layouts.
+     */
+    Map<String, INDArray> backward(int[][] targets, float[][] weights, double[] lossOut) {
+        int rows = b * n, vocab = c.vocabSize();
+        float[] oneHot = new float[rows * vocab];
+        float[] wts = new float[rows];
+        double total = 0;
+        for (int s = 0; s < b; s++) {
+            for (int t = 0; t < n; t++) {
+                oneHot[(s * n + t) * vocab + targets[s][t]] = 1;
+                wts[s * n + t] = weights[s][t];
+                total += weights[s][t];
+            }
+        }
+        if (total <= 0) throw new IllegalArgumentException("batch has no position with a positive loss weight");
+        INDArray target = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
+        INDArray weight = Nd4j.create(wts, new long[] {rows}, DataType.FLOAT).castTo(dt).divi(total);
+        // log-softmax with the row max shifted out: finite for any logits
+        INDArray shifted = output.subColumnVector(output.max(1));
+        INDArray logSumExp = Transforms.log(Transforms.exp(shifted, true).sum(1), false);
+        INDArray logPicked = shifted.mul(target).sum(1).subi(logSumExp);
+        lossOut[0] = -logPicked.mul(weight).sumNumber().doubleValue();
+        INDArray prob = Transforms.exp(shifted.subColumnVector(logSumExp), false);
+
+        Map<String, INDArray> g = new LinkedHashMap<>();
+        INDArray dLogits = prob.subi(target).muliColumnVector(weight);
+        INDArray dx = linearBackward(finalIn, dLogits, "unembed", g);
+        if (pre) dx = layerNormBackward(finalLn, dx, g);
+        for (int i = c.layers() - 1; i >= 0; i--) {
+            BlockCache bc = blocks.get(i);
+            if (post) dx = layerNormBackward(bc.ln2, dx, g);
+            INDArray dMlp = dx;
+            INDArray dh1 = activationBackward(bc.h1, linearBackward(bc.a1, dMlp, ModelWeights.block(i, "mlp.fc2"), g));
+            INDArray dMlpIn = linearBackward(bc.mlpIn, dh1, ModelWeights.block(i, "mlp.fc1"), g);
+            if (pre) dMlpIn = layerNormBackward(bc.ln2, dMlpIn, g);
+            dx = c.residual() ? dx.add(dMlpIn) : dMlpIn;
+            if (post) dx = layerNormBackward(bc.ln1, dx, g);
+            INDArray dAttnIn = attentionBackward(i, bc, dx, g);
+            if (pre) dAttnIn = layerNormBackward(bc.ln1, dAttnIn, g);
+            dx = c.residual() ? dx.add(dAttnIn) : dAttnIn;
+        }
+        embedBackward(dx, g);
+        return g;
+    }
+
+    INDArray output() {
+        return output;
+    }
+
+    private INDArray embed() {
+        int[] flat = new int[b * n];
+        for (int s = 0; s < b; s++) System.arraycopy(tokens[s], 0, flat, s * n, n);
+        INDArray x = param("embed.weight").getRows(flat); // [b*n, d]
+        INDArray pe = switch (c.pe()) {
+            case none -> null;
+            case learned -> param("pos_embed.weight").get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
+            case sinusoidal -> Nd4j.create(Sinusoid.table(n, d), new long[] {n, d}, DataType.FLOAT).castTo(dt);
+        };
+        if (pe != null) x = x.reshape(b, n * d).addiRowVector(pe.dup('c').reshape(1, n * d)).reshape(b * n, d);
+        return x;
+    }
+
+    private void embedBackward(INDArray dx, Map<String, INDArray> g) {
+        int rows = b * n, vocab = c.vocabSize();
+        float[] oneHot = new float[rows * vocab];
+        for (int s = 0; s < b; s++) for (int t = 0; t < n; t++) oneHot[(s * n + t) * vocab + tokens[s][t]] = 1;
+        INDArray tokenOneHot = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
+        accumulate(g, "embed.weight", tokenOneHot.transpose().mmul(dx)); // scatter-add rows by token id
+        if (c.pe() == org.nopelab.core.model.PositionalEncoding.learned) {
+            INDArray perPosition = dx.reshape(b, n * d).sum(0).reshape(n, d);
+            INDArray full = Nd4j.zeros(dt, c.maxLen(), d);
+            full.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).assign(perPosition);
+            accumulate(g, "pos_embed.weight", full);
+        }
+    }
+
+    private INDArray attention(int i, BlockCache bc) {
+        bc.q = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.q")));
+        bc.k = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.k")));
+        bc.v = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.v")));
+        INDArray scores = Nd4j.matmul(bc.q, bc.k, false, true, false).muli(1 / Math.sqrt(hd)); // [b,h,n,n]
+        if (mask != null) scores = scores.reshape((long) b * heads, (long) n * n).addiRowVector(mask).reshape(b, heads, n, n);
+        bc.p = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
+        bc.o2d = fromHeads(Nd4j.matmul(bc.p, bc.v));
+        return linear(bc.o2d, ModelWeights.block(i, "attn.o"));
+    }
+
+    private INDArray attentionBackward(int i, BlockCache bc, INDArray dAttn, Map<String, INDArray> g) {
+        INDArray dO = toHeads(linearBackward(bc.o2d, dAttn, ModelWeights.block(i, "attn.o"), g));
+        INDArray dP = Nd4j.matmul(dO, bc.v, false, true, false);           // [b,h,n,n]
+        INDArray dV = Nd4j.matmul(bc.p, dO, true, false, false);           // [b,h,n,hd]
+        // softmax backward row by row: dS = P * (dP - sum_j dP_j P_j); masked entries have P = 0
+        long rows = (long) b * heads * n;
+        INDArray p2 = bc.p.reshape(rows, n), dP2 = dP.reshape(rows, n);
+        INDArray dS = dP2.subColumnVector(dP2.mul(p2).sum(1)).muli(p2).muli(1 / Math.sqrt(hd)).reshape(b, heads, n, n);
+        INDArray dQ = Nd4j.matmul(dS, bc.k);
+        INDArray dK = Nd4j.matmul(dS, bc.q, true, false, false);
+        INDArray dIn = linearBackward(bc.attnIn, fromHeads(dQ), ModelWeights.block(i, "attn.q"), g);
+        dIn.addi(linearBackward(bc.attnIn, fromHeads(dK), ModelWeights.block(i, "attn.k"), g));
+        dIn.addi(linearBackward(bc.attnIn, fromHeads(dV), ModelWeights.block(i, "attn.v"), g));
+        return dIn;
+    }
+
+    /** [b*n, d] -> [b, heads, n, head_dim] */
+    private INDArray toHeads(INDArray x) {
+        return x.reshape(b, n, heads, hd).permute(0, 2, 1, 3).dup('c');
+    }
+
+    /** [b, heads, n, head_dim] -> [b*n, d], heads concatenated */
+    private INDArray fromHeads(INDArray x) {
+        return x.permute(0, 2, 1, 3).dup('c').reshape((long) b * n, d);
+    }
+
+    private INDArray causalMask() {
+        double[] m = new double[n * n];
+        for (int t = 0; t < n; t++) for (int u = t + 1; u < n; u++) m[t * n + u] = MASKED;
+        return Nd4j.create(m, new long[] {1, (long) n * n}, DataType.DOUBLE).castTo(dt);
+    }
+
+    private INDArray linear(INDArray x, String name) {
+        return x.mmul(param(name + ".weight").transpose()).addiRowVector(param(name + ".bias"));
+    }
+
+    /** For y = x W^T + b: accumulates dW = dy^T x and db = sum dy; returns dx = dy W. */
+    private INDArray linearBackward(INDArray x, INDArray dy, String name, Map<String, INDArray> g) {
+        accumulate(g, name + ".weight", dy.transpose().mmul(x));
+        accumulate(g, name + ".bias", dy.sum(0));
+        return dy.mmul(param(name + ".weight"));
+    }
+
+    private Ln layerNorm(INDArray x, String name) {
+        INDArray centred = x.subColumnVector(x.mean(1));
+        INDArray var = centred.mul(centred).mean(1);
+        INDArray inv = Transforms.pow(var.addi(LN_EPS), -0.5, false);
+        INDArray xhat = centred.muliColumnVector(inv);
+        INDArray y = xhat.mulRowVector(param(name + ".weight")).addiRowVector(param(name + ".bias"));
+        return new Ln(y, xhat, inv, name);
+    }
+
+    /** dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * gamma. */
+    private INDArray layerNormBackward(Ln ln, INDArray dy, Map<String, INDArray> g) {
+        accumulate(g, ln.name + ".weight", dy.mul(ln.xhat).sum(0));
+        accumulate(g, ln.name + ".bias", dy.sum(0));
+        INDArray dxhat = dy.mulRowVector(param(ln.name + ".weight"));
+        INDArray proj = dxhat.mul(ln.xhat).mean(1);
+        return dxhat.subColumnVector(dxhat.mean(1)).subi(ln.xhat.mulColumnVector(proj)).muliColumnVector(ln.inv);
+    }
+
+    private INDArray activation(INDArray x) {
+        return switch (c.activation()) {
+            case relu -> Transforms.relu(x, true);
+            case gelu -> x.mul(0.5).muli(Nd4j.exec(new Erf(x.div(Math.sqrt(2)))).addi(1));
+            case gelu_tanh -> x.mul(0.5).muli(Transforms.tanh(geluTanhInner(x), false).addi(1));
+            case silu -> x.mul(Transforms.sigmoid(x, true));
+        };
+    }
+
+    private INDArray activationBackward(INDArray x, INDArray dy) {
+        INDArray slope = switch (c.activation()) {
+            case relu -> x.gt(0).castTo(dt);
+            case gelu -> {
+                // Phi(x) + x phi(x)
+                INDArray cdf = Nd4j.exec(new Erf(x.div(Math.sqrt(2)))).addi(1).muli(0.5);
+                INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+                yield cdf.addi(pdf.muli(x));
+            }
+            case gelu_tanh -> {
+                INDArray t = Transforms.tanh(geluTanhInner(x), false);
+                INDArray du = x.mul(x).muli(3 * 0.044715).addi(1).muli(Math.sqrt(2 / Math.PI));
+                INDArray sech2 = t.mul(t).rsubi(1);
+                yield t.add(1).muli(0.5).addi(x.mul(0.5).muli(sech2).muli(du));
+            }
+            case silu -> {
+                INDArray s = Transforms.sigmoid(x, true);
+                yield s.mul(x.mul(s.rsub(1)).addi(1));
+            }
+        };
+        return dy.mul(slope);
+    }
+
+    private static INDArray geluTanhInner(INDArray x) {
+        return x.mul(x).muli(0.044715).addi(1).muli(x).muli(Math.sqrt(2 / Math.PI));
+    }
+
+    private INDArray param(String name) {
+        return params.computeIfAbsent(name, k -> {
+            Tensor t = w.get(k);
+            return Nd4j.create(t.data(), t.shape(), DataType.FLOAT).castTo(dt);
+        });
+    }
+
+    private void accumulate(Map<String, INDArray> g, String name, INDArray grad) {
+        INDArray shaped = grad.reshape(w.get(name).shape());
+        g.merge(name, shaped, INDArray::addi);
+    }
+
+    private void keep(String name, INDArray x2d) {
+        if (states == null) return;
+        long width = x2d.size(1);
+        float[] data = x2d.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        states.put(name, new Tensor(new long[] {b, n, width}, java.util.Arrays.copyOf(data, (int) (b * n * width))));
+    }
+}

@@ -9,6 +9,13 @@ public final class ModelWeights extends TensorMap {
         super("parameter");
     }
 
+    /** A deep copy: training updates weights in place. */
+    public ModelWeights copy() {
+        ModelWeights c = new ModelWeights();
+        all().forEach((name, t) -> c.put(name, new Tensor(t.shape().clone(), t.data().clone())));
+        return c;
+    }
+
     public long parameterCount() {
         return all().values().stream().mapToLong(t -> t.data().length).sum();
     }

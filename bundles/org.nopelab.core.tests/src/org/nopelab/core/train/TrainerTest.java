@@ -1,0 +1,113 @@
+package org.nopelab.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.core.model.Activation;
+import org.nopelab.core.model.AttentionMask;
+import org.nopelab.core.model.InitConfig;
+import org.nopelab.core.model.InitScheme;
+import org.nopelab.core.model.LayerNormPlacement;
+import org.nopelab.core.model.ModelConfig;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.PositionalEncoding;
+import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.run.RunCancelledException;
+import org.nopelab.core.run.RunMonitor;
+
+class TrainerTest {
+    @TempDir
+    Path tmp;
+
+    static final ModelConfig MODEL = new ModelConfig(16, 32, 2, 2, 64, Activation.gelu, LayerNormPlacement.pre, true, 0,
+            PositionalEncoding.none, AttentionMask.causal, 64, new InitConfig(InitScheme.normal, 0.02, 1.0));
+
+    static TrainConfig train(int steps, double lr) {
+        return new TrainConfig(steps, 32, lr, 0.9, 0.999, 1e-8, 0.01, "adamw", 10, "cosine", 0, 1.0, 20, 256, 20);
+    }
+
+    @Test
+    void nopeModelLearnsModularAddition() throws IOException {
+        Task task = Task.of(new TaskConfig("modp", 5, 0));
+        Trainer.Outcome out = Trainer.train(MODEL, WeightInit.initialise(MODEL, 1), task, train(300, 3e-3), 7, null, "x", RunMonitor.NONE);
+        // 25 possible sums; measured: 1.00 after 300 steps (chance 0.2)
+        assertTrue(out.evaluation().token() > 0.95, "accuracy " + out.evaluation());
+        assertEquals(15, out.curve().size(), "a curve row every 20 steps");
+        assertTrue(out.curve().get(14).loss() < out.curve().get(0).loss() / 4, "loss falls");
+    }
+
+    @Test
+    void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
+        Task task = Task.of(new TaskConfig("copy", 0, 8));
+        ModelWeights init = WeightInit.initialise(MODEL, 2);
+        Trainer.Outcome straight = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("a"), "h", RunMonitor.NONE);
+
+        RunMonitor stopAt30 = new RunMonitor() {
+            int done;
+            @Override public void begin(String task, int totalWork) {}
+            @Override public void worked(int work, String detail) { done += work; }
+            @Override public void log(String line) {}
+            @Override public boolean isCancelled() { return done >= 40; }
+        };
+        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", stopAt30));
+        Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", RunMonitor.NONE);
+        assertEquals(40, resumed.resumedFromStep());
+        for (String name : straight.weights().all().keySet()) {
+            assertArrayEquals(straight.weights().get(name).data(), resumed.weights().get(name).data(), 0f, name);
+        }
+        // the curve too, but for throughput, which is wall-clock
+        assertEquals(straight.curve().stream().map(TrainerTest::withoutTiming).toList(), resumed.curve().stream().map(TrainerTest::withoutTiming).toList());
+        // a checkpoint of another experiment is never picked up
+        assertEquals(0, Trainer.train(MODEL, init, task, train(20, 1e-3), 3, tmp.resolve("b"), "other", RunMonitor.NONE).resumedFromStep());
+    }
+
+    private static Trainer.Row withoutTiming(Trainer.Row r) {
+        return new Trainer.Row(r.step(), r.loss(), r.lr(), r.gradNorm(), r.batchAccuracy(), r.evalTokenAccuracy(), r.evalSequenceAccuracy(), 0);
+    }
+
+    @Test
+    void nonFiniteLossStopsWithTheStepAndTheLastGoodCheckpoint() throws IOException {
+        Task task = Task.of(new TaskConfig("copy", 0, 8));
+        ModelWeights init = WeightInit.initialise(MODEL, 2);
+        init.get("blocks.1.mlp.fc2.weight").data()[3] = Float.NaN;
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> Trainer.train(MODEL, init, task, train(40, 1e-3), 3, tmp.resolve("c"), "h", RunMonitor.NONE));
+        assertTrue(e.getMessage().startsWith("training diverged at step 1: loss NaN"), e.getMessage());
+        assertTrue(e.getMessage().contains("Last good checkpoint: step 0"), e.getMessage());
+    }
+
+    @Test
+    void tasksFollowTheirDefinitions() {
+        Batch add = Task.of(new TaskConfig("add3", 0, 0)).sample(new SplittableRandom(1), 50);
+        for (int s = 0; s < 50; s++) {
+            int[] in = add.inputs()[s], out = add.targets()[s];
+            int a = in[0] * 100 + in[1] * 10 + in[2], b = in[4] * 100 + in[5] * 10 + in[6];
+            assertEquals(10, in[3]);
+            assertEquals(11, in[7]);
+            int sum = out[7] + 10 * out[8] + 100 * out[9] + 1000 * out[10]; // answer least-significant first
+            assertEquals(a + b, sum);
+            assertEquals(4, (int) (add.weights()[s][7] + add.weights()[s][8] + add.weights()[s][9] + add.weights()[s][10]));
+            assertEquals(0, add.weights()[s][6], 0);
+        }
+        Batch mod = Task.of(new TaskConfig("modp", 7, 0)).sample(new SplittableRandom(2), 50);
+        for (int s = 0; s < 50; s++) assertEquals((mod.inputs()[s][0] + mod.inputs()[s][2]) % 7, mod.targets()[s][3]);
+        Batch par = Task.of(new TaskConfig("parity", 0, 6)).sample(new SplittableRandom(3), 50);
+        for (int s = 0; s < 50; s++) {
+            int ones = 0;
+            for (int t = 0; t < 6; t++) ones += par.inputs()[s][t];
+            assertEquals(ones % 2, par.targets()[s][6]);
+            assertEquals(1, par.weights()[s][6], 0);
+        }
+        Batch copy = Task.of(new TaskConfig("copy", 0, 8)).sample(new SplittableRandom(4), 5);
+        assertEquals(copy.inputs()[2][4], copy.targets()[2][5]);
+        assertEquals(0, copy.weights()[2][0], 0);
+    }
+}

@@ -1,0 +1,72 @@
+package org.nopelab.core.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import org.nopelab.core.io.Json;
+import org.nopelab.core.io.Safetensors;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
+
+/**
+ * Training checkpoints: step-NNNNNNNN.safetensors holding the weights (same names as model files), the Adam
+ * moments ("adam.m.*", "adam.v.*") and, in the metadata, the step, the experiment hash and the curve so far.
+ * Written to a temp file and renamed; the two newest are kept.
+ */
+public final class Checkpoints {
+    static final String FORMAT = "nopelab/checkpoint/1";
+    private static final int KEEP = 2;
+
+    private Checkpoints() {}
+
+    public record Checkpoint(int step, ModelWeights weights, Map<String, Tensor> adam, List<Trainer.Row> curve, Path file) {}
+
+    static Path save(Path dir, int step, String experimentHash, ModelWeights w, Adam adam, List<Trainer.Row> curve) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Tensor> all = new LinkedHashMap<>(w.all());
+        all.putAll(adam.state(w));
+        Path file = dir.resolve(String.format("step-%08d.safetensors", step));
+        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+        Safetensors.write(tmp, all, Map.of("format", FORMAT, "step", Integer.toString(step), "experiment_sha256", experimentHash,
+                "curve", Json.MAPPER.writeValueAsString(curve)));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        List<Path> old = list(dir);
+        for (int i = 0; i < old.size() - KEEP; i++) Files.deleteIfExists(old.get(i));
+        return file;
+    }
+
+    /** The newest checkpoint of this experiment in dir, if any. */
+    static Optional<Checkpoint> latest(Path dir, String experimentHash) throws IOException {
+        if (dir == null || !Files.isDirectory(dir)) return Optional.empty();
+        List<Path> files = list(dir);
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Safetensors.Contents c = Safetensors.read(files.get(i));
+            if (!FORMAT.equals(c.metadata().get("format")) || !experimentHash.equals(c.metadata().get("experiment_sha256"))) continue;
+            ModelWeights w = new ModelWeights();
+            Map<String, Tensor> adam = new LinkedHashMap<>();
+            c.tensors().forEach((name, t) -> {
+                if (name.startsWith("adam.")) adam.put(name, t);
+                else w.put(name, t);
+            });
+            List<Trainer.Row> curve = Json.MAPPER.readValue(c.metadata().get("curve"), new TypeReference<List<Trainer.Row>>() {});
+            return Optional.of(new Checkpoint(Integer.parseInt(c.metadata().get("step")), w, adam, curve, files.get(i)));
+        }
+        return Optional.empty();
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d{8}\\.safetensors")).sorted(Comparator.naturalOrder()).toList();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package org.nopelab.core.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The train section of an experiment file; defaults and docs are in the schema. */
+public record TrainConfig(
+        int steps,
+        @JsonProperty("batch_size") int batchSize,
+        double lr,
+        double beta1,
+        double beta2,
+        double eps,
+        @JsonProperty("weight_decay") double weightDecay,
+        String optimizer,
+        int warmup,
+        String schedule,
+        @JsonProperty("min_lr") double minLr,
+        @JsonProperty("clip_norm") double clipNorm,
+        @JsonProperty("eval_interval") int evalInterval,
+        @JsonProperty("eval_samples") int evalSamples,
+        @JsonProperty("checkpoint_interval") int checkpointInterval) {
+
+    /** Learning rate at a 0-based step: linear warm-up to lr, then constant or cosine decay to min_lr. */
+    public double lrAt(int step) {
+        if (step < warmup) return lr * (step + 1) / warmup;
+        if (!"cosine".equals(schedule) || steps <= warmup) return lr;
+        double progress = (double) (step - warmup) / Math.max(1, steps - warmup);
+        return minLr + 0.5 * (lr - minLr) * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+    }
+}

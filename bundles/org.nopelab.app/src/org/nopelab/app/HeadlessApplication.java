@@ -25,12 +25,14 @@ import org.nopelab.core.io.Npy;
 import org.nopelab.core.io.Safetensors;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.model.Tensor;
-import org.nopelab.core.run.Analysis;
-import org.nopelab.core.run.AnalysisResult;
-import org.nopelab.core.run.ResultWriter;
+import org.nopelab.core.probe.PositionProbe;
+import org.nopelab.core.run.ExperimentRunner;
+import org.nopelab.core.run.ResultFolder;
+import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.RunCancelledException;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
+import org.nopelab.core.train.TrainingDivergedException;
 
 /**
  * The headless entry point (application id org.nopelab.app.headless), driven by the ./nopelab script.
@@ -94,32 +96,46 @@ public final class HeadlessApplication implements IApplication {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             monitor.log("NoPE Lab: " + file + " -> " + outDir.toAbsolutePath());
-            AnalysisResult result = Analysis.run(read.experiment(), monitor);
-            monitor.log(String.format("analysed in %.1fs on engine %s; writing results and figures", result.seconds(), result.engine()));
-            Path dir = ResultWriter.write(result, read.resolved(), Files.readString(file), outDir, ChartFiles.pngRenderer(), monitor);
-            printScores(result);
+            Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), Files.readString(file), outDir, ChartFiles.pngRenderer(), monitor);
+            printScores(dir);
             monitor.log("result folder: " + dir.toAbsolutePath());
             return OK;
         } catch (RunCancelledException e) {
-            err.println("nopelab: run cancelled; no result folder was written");
+            err.println("nopelab: run cancelled; no result folder was written (training resumes from its last checkpoint)");
             return CANCELLED;
+        } catch (TrainingDivergedException e) {
+            err.println("nopelab: " + e.getMessage());
+            return FAILED;
         } finally {
             try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook is running */ }
         }
     }
 
-    private void printScores(AnalysisResult r) {
-        List<AdjacencyScore> scores = r.experiment().analysis().scores();
-        StringBuilder head = new StringBuilder(String.format("%-12s", "state"));
-        for (AdjacencyScore a : scores) head.append(String.format("  %-26s", a.name() + " [95% CI] (chance)"));
-        out.println(head);
-        for (StateMetrics s : r.states()) {
-            StringBuilder line = new StringBuilder(String.format("%-12s", s.name()));
-            for (AdjacencyScore a : scores) {
-                ScoreResult v = s.scores().get(a);
-                line.append(String.format("  %.3f [%.3f,%.3f] (%.3f)   ", v.perSequence().mean(), v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
+    /** The score table of each subject, read back from the folder just written. */
+    private void printScores(Path dir) throws IOException {
+        Path subjects = dir.resolve("subjects");
+        List<Path> folders = Files.isDirectory(subjects) ? Files.list(subjects).sorted().toList() : List.of(dir);
+        for (Path f : folders) {
+            ResultSummary r = ResultFolder.open(f).summary();
+            out.println();
+            out.println(r.experiment() + (r.training() == null ? "" : String.format("  (trained on %s: held-out accuracy %.4f, sequences %.4f)",
+                    r.training().task(), r.training().tokenAccuracy(), r.training().sequenceAccuracy())));
+            StringBuilder head = new StringBuilder(String.format("%-8s", "state"));
+            List<AdjacencyScore> scores = List.copyOf(r.states().get(0).scores().keySet());
+            for (AdjacencyScore a : scores) head.append(String.format(" %-26s", a.name() + " [95% CI] (chance)"));
+            if (r.states().get(0).probes() != null) head.append("  probe R2 cosine / variance");
+            out.println(head);
+            for (StateMetrics s : r.states()) {
+                StringBuilder line = new StringBuilder(String.format("%-8s", s.name()));
+                for (AdjacencyScore a : scores) {
+                    ScoreResult v = s.scores().get(a);
+                    line.append(String.format(" %.3f [%.3f,%.3f] (%.3f)  ", v.perSequence().mean(), v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
+                }
+                if (s.probes() != null) {
+                    line.append(String.format("  %.3f / %.3f", s.probes().get(PositionProbe.Features.cosine).r2(), s.probes().get(PositionProbe.Features.variance).r2()));
+                }
+                out.println(line);
             }
-            out.println(line);
         }
     }
 

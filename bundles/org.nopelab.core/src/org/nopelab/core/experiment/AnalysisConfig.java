@@ -14,7 +14,9 @@ public record AnalysisConfig(
         List<AdjacencyScore> scores,
         String engine,
         @JsonProperty("batch_size") int batchSize,
-        boolean figures) {
+        boolean figures,
+        boolean probes,
+        @JsonProperty("probe_samples") int probeSamples) {
 
     public boolean sublayers() {
         return "sublayers".equals(states);

@@ -99,11 +99,45 @@ public final class ExperimentReader {
             problems.add(at(tree.locate("/input/seq_len", false), "/input/seq_len",
                     "input.seq_len: " + seqLen + " is longer than model.max_len " + maxLen + ", the positions a learned encoding covers"));
         }
+        checkSubjectsAndTask(r, tree, problems);
         if (raw.at("/model/init/std").isNumber() && model.path("init").path("scheme").isTextual()
                 && !"normal".equals(model.path("init").path("scheme").asText())) {
             problems.add(new Problem(Problem.Severity.warning, line(tree.locate("/model/init/std", true)), column(tree.locate("/model/init/std", true)),
                     "model.init.std", "model.init.std is ignored: it applies only to scheme normal (scheme is "
                             + model.get("init").get("scheme").asText() + ")"));
+        }
+    }
+
+    private static void checkSubjectsAndTask(ObjectNode r, LocatedTree tree, List<Problem> problems) {
+        JsonNode subjects = r.path("subjects"), model = r.path("model"), task = r.path("task");
+        boolean trained = false;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < subjects.size(); i++) {
+            JsonNode s = subjects.get(i);
+            trained |= s.path("trained").asBoolean(false);
+            if (s.path("name").isTextual() && !names.add(s.path("name").asText())) {
+                problems.add(at(tree.locate("/subjects/" + i + "/name", false), "/subjects/" + i + "/name",
+                        "subjects: the name '" + s.path("name").asText() + "' is used twice; each subject needs its own folder"));
+            }
+        }
+        boolean usesTask = trained || "task".equals(r.path("input").path("distribution").asText());
+        if (!usesTask || !task.isObject()) return;
+        String name = task.path("name").asText();
+        int taskVocab = switch (name) {
+            case "add3" -> 12;
+            case "modp" -> positive(task.path("p")) + 2;
+            case "parity" -> 3;
+            case "copy" -> 16;
+            default -> 0;
+        };
+        int vocab = positive(model.path("vocab_size"));
+        if (vocab > 0 && taskVocab > vocab) {
+            problems.add(at(tree.locate("/model/vocab_size", false), "/model/vocab_size", "model.vocab_size: " + vocab
+                    + " is smaller than the " + taskVocab + " token ids task " + name + " uses"));
+        }
+        if (trained && model.path("dropout").asDouble(0) > 0) {
+            problems.add(at(tree.locate("/model/dropout", false), "/model/dropout",
+                    "model.dropout: training with dropout is not implemented yet; set it to 0 for trained subjects"));
         }
     }
 

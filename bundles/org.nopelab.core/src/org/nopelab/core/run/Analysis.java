@@ -18,6 +18,7 @@ import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.probe.PositionProbe;
 
 /**
  * The paper's measurement of one model: sample sequences, run them through the engine batch by batch,
@@ -34,13 +35,13 @@ public final class Analysis {
     public static AnalysisResult run(Experiment e, ModelWeights weights, RunMonitor monitor) {
         long start = System.nanoTime();
         TransformerEngine engine = Engines.byName(e.analysis().engine());
-        int[][] tokens = TokenSampler.sample(e.input(), e.model().vocabSize(), e.dataSeed());
+        int[][] tokens = TokenSampler.sample(e);
         List<String> names = stateNames(e);
         Map<String, Accumulator> acc = new LinkedHashMap<>();
         for (String n : names) acc.put(n, new Accumulator(e));
         int batch = e.analysis().batchSize(), samples = tokens.length;
         int batches = (samples + batch - 1) / batch;
-        monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + e.input().seqLen() + " positions, "
+        monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + tokens[0].length + " positions, "
                 + names.size() + " states", batches);
         for (int k = 0; k < batches; k++) {
             if (monitor.isCancelled()) throw new RunCancelledException();
@@ -52,7 +53,7 @@ public final class Analysis {
         }
         List<StateMetrics> states = new ArrayList<>();
         for (String n : names) states.add(acc.get(n).finish(n));
-        return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9);
+        return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9, null);
     }
 
     /** layers: layer0..layerN; sublayers adds, per block, the LN outputs, attention output and mid-stream. */
@@ -85,6 +86,8 @@ public final class Analysis {
         int count;
         final Map<AdjacencyScore, List<Double>> perSequence = new EnumMap<>(AdjacencyScore.class);
         final List<double[]> variance = new ArrayList<>();
+        final List<Tensor> probeStates = new ArrayList<>();
+        int probeSequences;
 
         Accumulator(Experiment e) {
             this.e = e;
@@ -101,6 +104,19 @@ public final class Analysis {
             }
             count += m.length;
             variance.addAll(List.of(PositionSignals.variance(states)));
+            if (e.analysis().probes() && probeSequences < e.analysis().probeSamples()) {
+                probeStates.add(states);
+                probeSequences += states.dim(0);
+            }
+        }
+
+        /** Cosine and variance probes on the kept sequences (capped at probe_samples), or null if off. */
+        Map<PositionProbe.Features, PositionProbe.Score> probes() {
+            if (!e.analysis().probes()) return null;
+            Tensor all = Tensor.concat(probeStates, e.analysis().probeSamples());
+            Map<PositionProbe.Features, PositionProbe.Score> out = new EnumMap<>(PositionProbe.Features.class);
+            for (PositionProbe.Features f : PositionProbe.Features.values()) out.put(f, PositionProbe.fit(all, f));
+            return out;
         }
 
         StateMetrics finish(String name) {
@@ -113,7 +129,7 @@ public final class Analysis {
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
-                    e.analysis().figures() ? "figures/" + file + ".png" : null, mean);
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), mean);
         }
     }
 }

@@ -12,7 +12,12 @@ public record ResultSummary(
         int positions,
         int samples,
         double seconds,
+        TrainingSummary training,
         List<StateMetrics> states) {
 
     public static final String FORMAT = "nopelab/result/1";
+
+    /** How a trained subject was trained; null for random-init subjects. */
+    public record TrainingSummary(String task, int steps, double tokenAccuracy, double sequenceAccuracy,
+            double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep) {}
 }

@@ -16,6 +16,7 @@ import org.nopelab.core.io.Json;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.train.Trainer;
 
 /**
  * Writes a result folder, the same from the headless launcher and the workbench:
@@ -36,39 +37,61 @@ public final class ResultWriter {
 
     public static Path write(AnalysisResult r, ObjectNode resolved, String sourceText, Path resultsRoot,
             FigureRenderer figures, RunMonitor monitor) throws IOException {
-        Path target = freeName(resultsRoot, r.experiment().name() + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        try (AtomicFolder folder = new AtomicFolder(target)) {
-            Path dir = folder.dir();
-            Files.createDirectories(dir.resolve("matrices"));
-            Files.createDirectories(dir.resolve("curves"));
-            if (sourceText != null) Files.writeString(dir.resolve("experiment.yaml"), sourceText);
-            Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
-            Json.MAPPER.writeValue(dir.resolve("provenance.json").toFile(), Provenance.of(r, resolved));
-            Json.MAPPER.writeValue(dir.resolve("metrics.json").toFile(), summary(r));
-            for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
-            writeCurves(r, dir.resolve("curves"));
-            ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());
-            Csv.writeTokens(dir.resolve("tokens.csv"), r.tokens());
-            if (r.experiment().analysis().figures()) {
-                Files.createDirectories(dir.resolve("figures"));
-                for (StateMetrics s : r.states()) {
-                    if (monitor.isCancelled()) throw new RunCancelledException();
-                    figures.similarityHeatmap(r.experiment().name() + " - " + s.name(), s.meanMatrix(), dir.resolve(s.figure()));
-                }
-                figures.scoresByLayer(r.experiment().name() + " - adjacency by layer", r.states(), dir.resolve("figures/scores.png"));
-            }
+        try (AtomicFolder folder = new AtomicFolder(freeName(resultsRoot, r.experiment().name()))) {
+            writeInto(folder.dir(), r, resolved, sourceText, figures, monitor);
+            Json.MAPPER.writeValue(folder.dir().resolve("provenance.json").toFile(), Provenance.of(r, resolved));
             return folder.commit();
         }
     }
 
+    /** One subject's files into an existing folder (every file above but provenance.json). */
+    static void writeInto(Path dir, AnalysisResult r, ObjectNode resolved, String sourceText, FigureRenderer figures,
+            RunMonitor monitor) throws IOException {
+        Files.createDirectories(dir.resolve("matrices"));
+        Files.createDirectories(dir.resolve("curves"));
+        if (sourceText != null) Files.writeString(dir.resolve("experiment.yaml"), sourceText);
+        Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
+        Json.MAPPER.writeValue(dir.resolve("metrics.json").toFile(), summary(r));
+        for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
+        writeCurves(r, dir.resolve("curves"));
+        ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());
+        Csv.writeTokens(dir.resolve("tokens.csv"), r.tokens());
+        if (r.experiment().analysis().figures()) {
+            Files.createDirectories(dir.resolve("figures"));
+            for (StateMetrics s : r.states()) {
+                if (monitor.isCancelled()) throw new RunCancelledException();
+                figures.similarityHeatmap(r.experiment().name() + " - " + s.name(), s.meanMatrix(), dir.resolve(s.figure()));
+            }
+            figures.scoresByLayer(r.experiment().name() + " - adjacency by layer", r.states(), dir.resolve("figures/scores.png"));
+        }
+    }
+
     public static ResultSummary summary(AnalysisResult r) {
+        ResultSummary.TrainingSummary training = null;
+        if (r.training() != null) {
+            var t = r.training();
+            var last = t.curve().isEmpty() ? null : t.curve().get(t.curve().size() - 1);
+            int steps = r.experiment().train().steps();
+            training = new ResultSummary.TrainingSummary(r.experiment().task().name(), steps, t.evaluation().token(),
+                    t.evaluation().sequence(), last == null ? Double.NaN : last.loss(), t.seconds(),
+                    (steps - t.resumedFromStep()) / Math.max(t.seconds(), 1e-9), t.resumedFromStep());
+        }
         return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
-                r.experiment().analysis().similarity().name(), r.experiment().input().seqLen(), r.tokens().length,
-                r.seconds(), r.states());
+                r.experiment().analysis().similarity().name(), r.tokens()[0].length, r.tokens().length,
+                r.seconds(), training, r.states());
     }
 
     private static void writeCurves(AnalysisResult r, Path dir) throws IOException {
-        int n = r.experiment().input().seqLen();
+        if (r.training() != null) {
+            var rows = r.training().curve();
+            Csv.writeColumns(dir.resolve("training.csv"), List.of("step", "loss", "lr", "grad_norm", "batch_accuracy",
+                    "eval_token_accuracy", "eval_sequence_accuracy", "tokens_per_second"), List.of(
+                    rows.stream().mapToDouble(Trainer.Row::step).toArray(), rows.stream().mapToDouble(Trainer.Row::loss).toArray(),
+                    rows.stream().mapToDouble(Trainer.Row::lr).toArray(), rows.stream().mapToDouble(Trainer.Row::gradNorm).toArray(),
+                    rows.stream().mapToDouble(Trainer.Row::batchAccuracy).toArray(), rows.stream().mapToDouble(Trainer.Row::evalTokenAccuracy).toArray(),
+                    rows.stream().mapToDouble(Trainer.Row::evalSequenceAccuracy).toArray(), rows.stream().mapToDouble(Trainer.Row::tokensPerSecond).toArray()));
+        }
+        int n = r.tokens()[0].length;
         List<String> header = new ArrayList<>(List.of("distance"));
         List<double[]> cols = new ArrayList<>();
         cols.add(java.util.stream.IntStream.range(0, n).asDoubleStream().toArray());
@@ -100,7 +123,9 @@ public final class ResultWriter {
         Csv.writeColumns(dir.resolve("scores-by-state.csv"), header, cols);
     }
 
-    private static Path freeName(Path root, String base) {
+    /** NAME-yyyyMMdd-HHmmss, with -2, -3... if taken. */
+    static Path freeName(Path root, String name) {
+        String base = name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path p = root.resolve(base);
         for (int i = 2; Files.exists(p); i++) p = root.resolve(base + "-" + i);
         return p;

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.probe.PositionProbe;
 
 /**
  * Everything measured on one hidden state (e.g. layer3): the mean self-similarity matrix (stored as CSV
- * beside metrics.json, hence not in the JSON), adjacency scores, similarity by distance and the per-position
- * variance signal.
+ * beside metrics.json, hence not in the JSON), adjacency scores, similarity by distance, the per-position
+ * variance signal and the position probes (null when switched off).
  */
 public record StateMetrics(
         String name,
@@ -20,9 +21,6 @@ public record StateMetrics(
         Estimate[] variance,
         String matrix,
         String figure,
+        Map<PositionProbe.Features, PositionProbe.Score> probes,
         @JsonIgnore double[][] meanMatrix) {
-
-    public StateMetrics withMatrix(double[][] m) {
-        return new StateMetrics(name, layer, scores, similarityByDistance, variance, matrix, figure, m);
-    }
 }

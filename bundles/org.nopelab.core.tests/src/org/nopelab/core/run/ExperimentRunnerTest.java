@@ -1,0 +1,66 @@
+package org.nopelab.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.probe.PositionProbe;
+
+/** Paired subjects: random-init and trained from the same seed, side by side in one result folder. */
+class ExperimentRunnerTest {
+    @TempDir
+    Path tmp;
+
+    static final String PAIRED = """
+            schema: nopelab/experiment/1
+            name: paired
+            task: {name: modp, p: 5}
+            train: {steps: 200, batch_size: 32, lr: 0.003, warmup: 10, eval_interval: 50, eval_samples: 200, checkpoint_interval: 100}
+            subjects:
+              - {name: random}
+              - {name: trained, trained: true}
+              - {name: sinusoidal, pe: sinusoidal}
+            model: {vocab_size: 8, d_model: 32, heads: 2, layers: 2, d_ff: 64}
+            input: {distribution: uniform, seq_len: 12, samples: 40}
+            analysis: {batch_size: 20}
+            """;
+
+    @Test
+    void subjectsAreWrittenSideBySideWithDifferences() throws IOException {
+        ExperimentReader.Result in = ExperimentReader.read(PAIRED);
+        assertTrue(in.ok(), in.problems().toString());
+        Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), PAIRED, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+        for (String s : new String[] {"random", "trained", "sinusoidal"}) {
+            assertTrue(Files.isRegularFile(dir.resolve("subjects/" + s + "/metrics.json")), s);
+        }
+        ResultSummary trained = ResultFolder.open(dir.resolve("subjects/trained")).summary();
+        assertEquals("modp", trained.training().task());
+        assertTrue(trained.training().tokenAccuracy() > 0.9, "held-out accuracy " + trained.training().tokenAccuracy());
+        assertTrue(Files.isRegularFile(dir.resolve("subjects/trained/curves/training.csv")));
+        assertNull(ResultFolder.open(dir.resolve("subjects/random")).summary().training());
+        assertTrue(trained.states().get(1).probes().get(PositionProbe.Features.cosine).testTokens() > 0);
+
+        JsonNode cmp = Json.MAPPER.readTree(dir.resolve("comparison.json").toFile());
+        JsonNode random = cmp.at("/subjects/random"), sinus = cmp.at("/subjects/sinusoidal");
+        assertEquals(3, random.size(), "layer0..layer2");
+        double diff = cmp.at("/differences/sinusoidal - random").get(0).get("ap_nn").asDouble();
+        assertEquals(sinus.get(0).get("ap_nn").asDouble() - random.get(0).get("ap_nn").asDouble(), diff, 1e-12);
+        // sinusoidal PE puts position into the input layer itself; NoPE's input layer has none
+        assertTrue(sinus.get(0).get("ap_nn").asDouble() > 2 * random.get(0).get("ap_nn_chance").asDouble(), cmp.toString());
+        assertFalse(Files.exists(tmp.resolve(".checkpoints").resolve("x")), "checkpoints are removed once the result is complete");
+        try (var left = Files.list(tmp.resolve(".checkpoints"))) {
+            assertEquals(0, left.count());
+        }
+    }
+}

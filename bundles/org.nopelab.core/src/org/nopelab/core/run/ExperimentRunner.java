@@ -1,0 +1,128 @@
+package org.nopelab.core.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.nopelab.core.experiment.Experiment;
+import org.nopelab.core.experiment.Subject;
+import org.nopelab.core.io.AtomicFolder;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.train.Task;
+import org.nopelab.core.train.Trainer;
+
+/**
+ * Runs a whole experiment file, headless or from the workbench, into one result folder. A file with the single
+ * default subject gives the plain layout of {@link ResultWriter}; with subjects, each subject (initialised from
+ * the same seed, trained if asked) gets a full folder under subjects/NAME and comparison.json sets their
+ * per-layer scores side by side with the differences to the first subject. Training checkpoints live in
+ * OUT/.checkpoints/HASH-SUBJECT until the result is complete, so an interrupted run resumes where it stopped.
+ */
+public final class ExperimentRunner {
+    private ExperimentRunner() {}
+
+    public static Path run(Experiment e, ObjectNode resolved, String source, Path outDir, FigureRenderer figures,
+            RunMonitor monitor) throws IOException {
+        if (!e.hasSubjects()) {
+            AnalysisResult r = Analysis.run(e, monitor);
+            monitor.log(String.format("analysed in %.1fs on engine %s; writing results and figures", r.seconds(), r.engine()));
+            return ResultWriter.write(r, resolved, source, outDir, figures, monitor);
+        }
+        String hash = Provenance.sha256(resolved);
+        List<AnalysisResult> results = new ArrayList<>();
+        List<Path> checkpointDirs = new ArrayList<>();
+        for (Subject s : e.subjects()) {
+            Experiment one = e.forSubject(s);
+            ModelWeights weights = WeightInit.initialise(one.model(), e.seed());
+            Trainer.Outcome training = null;
+            if (s.isTrained()) {
+                Path checkpoints = outDir.resolve(".checkpoints").resolve(hash.substring(0, 16) + "-" + s.name());
+                checkpointDirs.add(checkpoints);
+                monitor.log("subject " + s.name() + ": training on " + e.task().name());
+                training = Trainer.train(one.model(), weights, Task.of(e.task()), e.train(), e.dataSeed(), checkpoints, hash, monitor);
+                weights = training.weights();
+                monitor.log(String.format("subject %s: trained in %.1fs, held-out accuracy %.4f (sequences %.4f)", s.name(),
+                        training.seconds(), training.evaluation().token(), training.evaluation().sequence()));
+            }
+            monitor.log("subject " + s.name() + ": analysing");
+            results.add(Analysis.run(one, weights, monitor).withTraining(training));
+        }
+        Path done;
+        try (AtomicFolder folder = new AtomicFolder(ResultWriter.freeName(outDir, e.name()))) {
+            Path dir = folder.dir();
+            Files.writeString(dir.resolve("experiment.yaml"), source);
+            Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
+            Json.MAPPER.writeValue(dir.resolve("provenance.json").toFile(), Provenance.of(results.get(0), resolved));
+            for (AnalysisResult r : results) {
+                String name = r.experiment().subjects().get(0).name();
+                ResultWriter.writeInto(dir.resolve("subjects").resolve(name), r, resolved, null, figures, monitor);
+            }
+            Json.MAPPER.writeValue(dir.resolve("comparison.json").toFile(), compare(results));
+            done = folder.commit();
+        }
+        for (Path p : checkpointDirs) deleteCheckpoints(p);
+        return done;
+    }
+
+    /** comparison.json: per subject and layer, the headline numbers; then each subject minus the first. */
+    static Map<String, Object> compare(List<AnalysisResult> results) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("format", "nopelab/comparison/1");
+        Map<String, Object> subjects = new LinkedHashMap<>();
+        for (AnalysisResult r : results) subjects.put(r.experiment().subjects().get(0).name(), rows(r));
+        out.put("subjects", subjects);
+        String base = results.get(0).experiment().subjects().get(0).name();
+        Map<String, Object> diffs = new LinkedHashMap<>();
+        List<Map<String, Double>> baseRows = rows(results.get(0));
+        for (AnalysisResult r : results.subList(1, results.size())) {
+            List<Map<String, Double>> rows = rows(r), d = new ArrayList<>();
+            for (int i = 0; i < Math.min(rows.size(), baseRows.size()); i++) {
+                Map<String, Double> row = new LinkedHashMap<>();
+                for (var k : rows.get(i).entrySet()) {
+                    Double b = baseRows.get(i).get(k.getKey());
+                    row.put(k.getKey(), k.getKey().equals("layer") ? k.getValue() : b == null || k.getValue() == null ? null : k.getValue() - b);
+                }
+                d.add(row);
+            }
+            diffs.put(r.experiment().subjects().get(0).name() + " - " + base, d);
+        }
+        out.put("differences", diffs);
+        return out;
+    }
+
+    private static List<Map<String, Double>> rows(AnalysisResult r) {
+        List<Map<String, Double>> rows = new ArrayList<>();
+        for (StateMetrics s : r.states()) {
+            if (!s.name().equals("layer" + s.layer())) continue; // residual stream only
+            Map<String, Double> row = new LinkedHashMap<>();
+            row.put("layer", (double) s.layer());
+            for (var e : s.scores().entrySet()) row.put(e.getKey().name(), e.getValue().perSequence().mean());
+            if (s.scores().containsKey(AdjacencyScore.ap_nn)) row.put("ap_nn_chance", s.scores().get(AdjacencyScore.ap_nn).chance());
+            if (s.probes() != null) {
+                for (var p : s.probes().entrySet()) {
+                    row.put("probe_" + p.getKey().name() + "_r2", p.getValue().r2());
+                    row.put("probe_" + p.getKey().name() + "_mae", p.getValue().mae());
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static void deleteCheckpoints(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(dir);
+    }
+}

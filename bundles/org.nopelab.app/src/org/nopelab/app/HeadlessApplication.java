@@ -113,9 +113,7 @@ public final class HeadlessApplication implements IApplication {
 
     /** The score table of each subject, read back from the folder just written. */
     private void printScores(Path dir) throws IOException {
-        Path subjects = dir.resolve("subjects");
-        List<Path> folders = Files.isDirectory(subjects) ? Files.list(subjects).sorted().toList() : List.of(dir);
-        for (Path f : folders) {
+        for (Path f : ResultFolder.subjects(dir)) {
             ResultSummary r = ResultFolder.open(f).summary();
             out.println();
             out.println(r.experiment() + (r.training() == null ? "" : String.format("  (trained on %s: held-out accuracy %.4f, sequences %.4f)",

@@ -126,14 +126,7 @@ class AnalysisTest {
     @Test
     void cancelledRunLeavesNothingBehind() throws IOException {
         ExperimentReader.Result in = read(NOPE);
-        RunMonitor cancelAfterOne = new RunMonitor() {
-            int batches;
-            @Override public void begin(String task, int totalWork) {}
-            @Override public void worked(int work, String detail) { batches += work; }
-            @Override public void log(String line) {}
-            @Override public boolean isCancelled() { return batches >= 1; }
-        };
-        assertThrows(RunCancelledException.class, () -> Analysis.run(in.experiment(), cancelAfterOne));
+        assertThrows(RunCancelledException.class, () -> Analysis.run(in.experiment(), new CancelAfter(1)));
         AnalysisResult r = Analysis.run(in.experiment(), RunMonitor.NONE);
         FigureRenderer failing = (title, matrix, png) -> { throw new IOException("disk full"); };
         assertThrows(IOException.class, () -> ResultWriter.write(r, in.resolved(), NOPE, tmp, failing, RunMonitor.NONE));

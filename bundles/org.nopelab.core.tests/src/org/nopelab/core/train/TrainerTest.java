@@ -20,6 +20,7 @@ import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.PositionalEncoding;
 import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.run.CancelAfter;
 import org.nopelab.core.run.RunCancelledException;
 import org.nopelab.core.run.RunMonitor;
 
@@ -50,14 +51,7 @@ class TrainerTest {
         ModelWeights init = WeightInit.initialise(MODEL, 2);
         Trainer.Outcome straight = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("a"), "h", RunMonitor.NONE);
 
-        RunMonitor stopAt30 = new RunMonitor() {
-            int done;
-            @Override public void begin(String task, int totalWork) {}
-            @Override public void worked(int work, String detail) { done += work; }
-            @Override public void log(String line) {}
-            @Override public boolean isCancelled() { return done >= 40; }
-        };
-        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", stopAt30));
+        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", new CancelAfter(40)));
         Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", RunMonitor.NONE);
         assertEquals(40, resumed.resumedFromStep());
         for (String name : straight.weights().all().keySet()) {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.Json;
@@ -20,8 +22,18 @@ public final class ResultFolder {
         this.summary = summary;
     }
 
+    /** A single-subject result (metrics.json) or a paired one (comparison.json + subjects/). */
     public static boolean isResult(Path dir) {
-        return Files.isRegularFile(dir.resolve("metrics.json"));
+        return Files.isRegularFile(dir.resolve("metrics.json")) || Files.isRegularFile(dir.resolve("comparison.json"));
+    }
+
+    /** The single-subject folders of a result: subjects/NAME in order for a paired result, else the folder itself. */
+    public static List<Path> subjects(Path dir) throws IOException {
+        Path subjects = dir.resolve("subjects");
+        if (!Files.isDirectory(subjects)) return List.of(dir);
+        try (Stream<Path> s = Files.list(subjects)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("metrics.json"))).sorted().toList();
+        }
     }
 
     public static ResultFolder open(Path dir) throws IOException {

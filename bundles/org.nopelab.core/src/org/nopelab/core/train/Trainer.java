@@ -29,6 +29,9 @@ public final class Trainer {
 
     public static Outcome train(ModelConfig model, ModelWeights start, Task task, TrainConfig c, long dataSeed,
             Path checkpointDir, String experimentHash, RunMonitor monitor) throws IOException {
+        if (task.vocabSize() > model.vocabSize()) {
+            throw new IllegalArgumentException("task " + task.name() + " uses " + task.vocabSize() + " token ids but the model's vocab_size is " + model.vocabSize());
+        }
         long begin = System.nanoTime();
         Nd4jEngine engine = new Nd4jEngine();
         Adam adam = new Adam(c);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.run.Analysis;
 import org.nopelab.core.run.AnalysisResult;
+import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
 import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunMonitor;
@@ -57,6 +58,23 @@ class SimilarityViewTest {
         assertEquals(r.states().get(2).meanMatrix()[5][4], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 5 * 12 + 4), 1e-12);
         assertTrue(view.heatmapCanvas().paintCount() > before, "selecting a layer repaints");
         assertNotNull(view.result());
+    }
+
+    @Test
+    void pairedResultOffersEverySubject() throws Exception {
+        String yaml = "schema: nopelab/experiment/1\nname: ui-paired\nsubjects: [{name: nope}, {name: sinusoidal, pe: sinusoidal}]\n"
+                + "model: {d_model: 32, layers: 1, d_ff: 64}\ninput: {seq_len: 10, samples: 10}\n";
+        ExperimentReader.Result read = ExperimentReader.read(yaml);
+        Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), yaml, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+        SimilarityView view = (SimilarityView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(SimilarityView.ID);
+        view.open(dir);
+        pump(Display.getCurrent(), 300);
+        assertEquals("ui-paired-nope", view.result().summary().experiment());
+        view.showSubject(1);
+        pump(Display.getCurrent(), 300);
+        assertEquals("ui-paired-sinusoidal", view.result().summary().experiment());
+        double[][] expected = view.result().matrix(view.result().summary().states().get(1));
+        assertEquals(expected[2][3], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 2 * 10 + 3), 1e-12);
     }
 
     private static void pump(Display display, long millis) {

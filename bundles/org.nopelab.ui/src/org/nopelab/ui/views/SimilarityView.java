@@ -35,7 +35,9 @@ public final class SimilarityView extends ViewPart {
     public static final String ID = "org.nopelab.ui.views.similarity";
 
     private Label source;
+    private Combo subjectSelector;
     private Combo stateSelector;
+    private List<Path> subjectFolders = List.of();
     private Label scoreLine;
     private ChartCanvas heatmap;
     private ChartCanvas scores;
@@ -46,10 +48,14 @@ public final class SimilarityView extends ViewPart {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        bar.setLayout(new GridLayout(4, false));
+        bar.setLayout(new GridLayout(6, false));
         Button open = new Button(bar, SWT.PUSH);
         open.setText("Open result folder...");
         open.addListener(SWT.Selection, e -> chooseFolder());
+        new Label(bar, SWT.NONE).setText("Subject:");
+        subjectSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
+        subjectSelector.setLayoutData(new GridData(120, SWT.DEFAULT));
+        subjectSelector.addListener(SWT.Selection, e -> showSubject(subjectSelector.getSelectionIndex()));
         new Label(bar, SWT.NONE).setText("State:");
         stateSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
         stateSelector.setLayoutData(new GridData(140, SWT.DEFAULT));
@@ -89,8 +95,24 @@ public final class SimilarityView extends ViewPart {
         if (dir != null) open(Path.of(dir));
     }
 
-    /** Shows a result folder, starting at its first state after the input layer. */
+    /** Shows a result folder (for a paired result, its first subject), starting after the input layer. */
     public void open(Path dir) {
+        try {
+            subjectFolders = ResultFolder.subjects(dir);
+        } catch (IOException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot open result", e.getMessage());
+            return;
+        }
+        subjectSelector.setItems(subjectFolders.stream().map(p -> p.equals(dir) ? "(single)" : p.getFileName().toString()).toArray(String[]::new));
+        subjectSelector.setEnabled(subjectFolders.size() > 1);
+        showSubject(0);
+    }
+
+    /** Shows one subject of the open result by index. */
+    public void showSubject(int index) {
+        if (index < 0 || index >= subjectFolders.size()) return;
+        subjectSelector.select(index);
+        Path dir = subjectFolders.get(index);
         try {
             result = ResultFolder.open(dir);
         } catch (IOException e) {
@@ -99,8 +121,10 @@ public final class SimilarityView extends ViewPart {
         }
         List<StateMetrics> states = result.summary().states();
         stateSelector.setItems(states.stream().map(StateMetrics::name).toArray(String[]::new));
+        var training = result.summary().training();
         source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
-                + result.summary().positions() + " positions  -  " + dir.getFileName());
+                + result.summary().positions() + " positions"
+                + (training == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", training.task(), training.tokenAccuracy())));
         source.setToolTipText(dir.toAbsolutePath().toString());
         scores.setChart(ScoreChart.create("Adjacency by layer", states));
         showState(Math.min(1, states.size() - 1));

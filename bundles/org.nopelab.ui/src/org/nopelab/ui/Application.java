@@ -5,7 +5,9 @@ import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
+import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 
 /** The workbench application (org.nopelab.ui.workbench). */
 public final class Application implements IApplication {
@@ -17,6 +19,19 @@ public final class Application implements IApplication {
                 @Override
                 public String getInitialWindowPerspectiveId() {
                     return Perspective.ID;
+                }
+
+                @Override
+                public WorkbenchWindowAdvisor createWorkbenchWindowAdvisor(IWorkbenchWindowConfigurer configurer) {
+                    return new WorkbenchWindowAdvisor(configurer) {
+                        @Override
+                        public void preWindowOpen() {
+                            // status line with the progress indicator: running jobs show there
+                            configurer.setShowStatusLine(true);
+                            configurer.setShowProgressIndicator(true);
+                            configurer.setTitle("NoPE Lab");
+                        }
+                    };
                 }
             });
             return code == PlatformUI.RETURN_RESTART ? IApplication.EXIT_RESTART : IApplication.EXIT_OK;

@@ -48,8 +48,8 @@ public final class Trainer {
         }
         Batch eval = task.sample(new SplittableRandom(dataSeed ^ EVAL_SALT), c.evalSamples());
         int lastGood = first;
-        monitor.begin("Training on " + task.name() + " for " + c.steps() + " steps", c.steps());
-        if (first > 0) monitor.worked(first, "resumed at step " + first);
+        // progress covers the steps still to run, so a resumed run's ETA is not skewed by the earlier ones
+        monitor.begin("Training on " + task.name() + " for " + c.steps() + " steps" + (first > 0 ? ", resuming at step " + first : ""), c.steps() - first);
         long windowStart = System.nanoTime();
         int windowSteps = 0;
         for (int step = first; step < c.steps(); step++) {

@@ -2,11 +2,16 @@ package org.nopelab.ui.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
@@ -21,6 +26,8 @@ import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
 import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunMonitor;
+import org.nopelab.ui.internal.RunConsole;
+import org.nopelab.ui.internal.RunExperimentJob;
 import org.nopelab.ui.views.SimilarityView;
 
 /** Starts the real workbench (UI harness under Xvfb), opens a result and checks the heatmap shows its data. */
@@ -75,6 +82,42 @@ class SimilarityViewTest {
         assertEquals("ui-paired-sinusoidal", view.result().summary().experiment());
         double[][] expected = view.result().matrix(view.result().summary().states().get(1));
         assertEquals(expected[2][3], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 2 * 10 + 3), 1e-12);
+    }
+
+    @Test
+    void runsQueueAsJobsAndCancelLeavesNothing() throws Exception {
+        System.setProperty("nopelab.results", tmp.resolve("results").toString());
+        SimilarityView view = (SimilarityView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(SimilarityView.ID);
+        Path small = tmp.resolve("small.yaml"), large = tmp.resolve("large.yaml");
+        Files.writeString(small, "schema: nopelab/experiment/1\nname: job-small\nmodel: {d_model: 32, layers: 1, d_ff: 64}\ninput: {seq_len: 10, samples: 8}\n");
+        Files.writeString(large, "schema: nopelab/experiment/1\nname: job-large\nmodel: {d_model: 32, layers: 1, d_ff: 64}\n"
+                + "input: {seq_len: 10, samples: 100000}\nanalysis: {batch_size: 8, probes: false}\n");
+
+        RunExperimentJob first = view.run(large);
+        Display display = Display.getCurrent();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (first.getState() != Job.RUNNING && System.currentTimeMillis() < deadline) pump(display, 20);
+        RunExperimentJob second = view.run(small);
+        pump(display, 300);
+        assertEquals(Job.RUNNING, first.getState());
+        assertEquals(Job.WAITING, second.getState(), "the second run waits for the first (one scheduling rule)");
+        first.cancel();
+        long cancelled = System.currentTimeMillis();
+        while (first.getState() != Job.NONE && System.currentTimeMillis() - cancelled < 5_000) pump(display, 10);
+        assertEquals(Job.NONE, first.getState(), "cancel stops the run promptly");
+        assertEquals(IStatus.CANCEL, first.getResult().getSeverity());
+        assertNull(first.result());
+
+        deadline = System.currentTimeMillis() + 60_000;
+        while (second.getResult() == null && System.currentTimeMillis() < deadline) pump(display, 20);
+        pump(display, 300);
+        assertTrue(second.getResult().isOK(), second.getResult().toString());
+        assertEquals("job-small", view.result().summary().experiment(), "the finished run's result opens in the view");
+        try (var folders = Files.list(tmp.resolve("results"))) {
+            assertEquals(List.of(second.result().getFileName().toString()), folders.map(p -> p.getFileName().toString()).toList(),
+                    "only the completed run left a folder");
+        }
+        assertTrue(RunConsole.get().getDocument().get().contains("result folder: "), "progress is mirrored to the console");
     }
 
     private static void pump(Display display, long millis) {

@@ -17,6 +17,7 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
 import org.nopelab.charts.ScoreChart;
@@ -25,6 +26,7 @@ import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
 import org.nopelab.ui.internal.ChartCanvas;
+import org.nopelab.ui.internal.RunExperimentJob;
 
 /**
  * Per-layer self-similarity heatmaps of one result folder, a state selector, and the adjacency scores by
@@ -48,7 +50,11 @@ public final class SimilarityView extends ViewPart {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        bar.setLayout(new GridLayout(6, false));
+        bar.setLayout(new GridLayout(7, false));
+        Button run = new Button(bar, SWT.PUSH);
+        run.setText("Run experiment...");
+        run.setToolTipText("Run an experiment file as a background job; its result opens here when done");
+        run.addListener(SWT.Selection, e -> chooseAndRun());
         Button open = new Button(bar, SWT.PUSH);
         open.setText("Open result folder...");
         open.addListener(SWT.Selection, e -> chooseFolder());
@@ -86,6 +92,24 @@ public final class SimilarityView extends ViewPart {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    private void chooseAndRun() {
+        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.OPEN);
+        dialog.setText("Run a NoPE Lab experiment");
+        dialog.setFilterExtensions(new String[] {"*.yaml;*.yml;*.json", "*"});
+        String file = dialog.open();
+        if (file != null) run(Path.of(file));
+    }
+
+    /** Schedules a run of an experiment file into the results folder; shows its result when it succeeds. */
+    public RunExperimentJob run(Path experiment) {
+        Path out = Path.of(System.getProperty("nopelab.results", "results"));
+        RunExperimentJob job = new RunExperimentJob(experiment, out, dir -> heatmap.getDisplay().asyncExec(() -> {
+            if (!heatmap.isDisposed()) open(dir);
+        }));
+        job.schedule();
+        return job;
     }
 
     private void chooseFolder() {

@@ -31,7 +31,7 @@ import org.nopelab.ui.internal.RunExperimentJob;
 /**
  * Per-layer self-similarity heatmaps of one result folder, a state selector, and the adjacency scores by
  * layer beside them. Opens the folder named by -Dnopelab.result, else the newest one under
- * -Dnopelab.results (default ./results).
+ * -Dnopelab.results (default ./results); -Dnopelab.run=FILE starts a run of FILE at once.
  */
 public final class SimilarityView extends ViewPart {
     public static final String ID = "org.nopelab.ui.views.similarity";
@@ -79,7 +79,9 @@ public final class SimilarityView extends ViewPart {
         scores = new ChartCanvas(charts);
         charts.setWeights(3, 2);
 
-        initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: run ./nopelab run EXPERIMENT.yaml, then open its folder."));
+        initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: Run experiment... or open a result folder."));
+        String runAtStart = System.getProperty("nopelab.run");
+        if (runAtStart != null && !runAtStart.isBlank()) run(Path.of(runAtStart));
     }
 
     private static Optional<Path> initialFolder() {

@@ -21,17 +21,18 @@ public final class ChartFiles {
     private ChartFiles() {}
 
     public static void png(JFreeChart chart, Path file, int width, int height) throws IOException {
-        Path tmp = temp(file);
-        ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        atomically(file, tmp -> ChartUtils.saveChartAsPNG(tmp.toFile(), chart, width, height));
     }
 
     public static void svg(JFreeChart chart, Path file, int width, int height) throws IOException {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         chart.draw(g, new Rectangle(0, 0, width, height));
-        Path tmp = temp(file);
-        SVGUtils.writeToSVG(tmp.toFile(), g.getSVGElement());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        atomically(file, tmp -> SVGUtils.writeToSVG(tmp.toFile(), g.getSVGElement()));
+    }
+
+    /** The data behind the chart (see {@link ChartData}). */
+    public static void csv(JFreeChart chart, Path file) throws IOException {
+        atomically(file, tmp -> Files.write(tmp, ChartData.csv(chart)));
     }
 
     /** The renderer result folders use: one PNG heatmap per state and the scores by layer. */
@@ -49,7 +50,14 @@ public final class ChartFiles {
         };
     }
 
-    private static Path temp(Path file) {
-        return file.resolveSibling("." + file.getFileName() + ".tmp");
+    private interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    /** Writes next to the target, then renames: a reader never sees half a file. */
+    private static void atomically(Path file, Writer writer) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        writer.write(tmp);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -43,6 +43,19 @@ public final class Csv {
         return rows.toArray(double[][]::new);
     }
 
+    /** A table written by {@link #writeColumns}: column name -> values, in header order. */
+    public static java.util.Map<String, double[]> readColumns(Path file) throws IOException {
+        List<String[]> rows = readRows(file);
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        String[] header = rows.get(0);
+        for (int c = 0; c < header.length; c++) {
+            double[] col = new double[rows.size() - 1];
+            for (int r = 1; r < rows.size(); r++) col[r - 1] = Double.parseDouble(rows.get(r)[c].trim());
+            out.put(header[c].trim(), col);
+        }
+        return out;
+    }
+
     /** Token ids, one sequence per row. */
     public static int[][] readTokens(Path file) throws IOException {
         List<int[]> rows = new ArrayList<>();

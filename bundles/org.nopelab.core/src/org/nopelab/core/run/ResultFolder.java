@@ -52,6 +52,12 @@ public final class ResultFolder {
         return summary;
     }
 
+    /** The training curve (curves/training.csv) of a trained subject; empty for a random-init one. */
+    public Map<String, double[]> trainingCurve() throws IOException {
+        Path f = dir.resolve("curves/training.csv");
+        return Files.isRegularFile(f) ? Csv.readColumns(f) : Map.of();
+    }
+
     public synchronized double[][] matrix(StateMetrics state) throws IOException {
         double[][] m = matrices.get(state.name());
         if (m == null) {

@@ -1,5 +1,6 @@
 package org.nopelab.ui.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,6 +27,7 @@ import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
 import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunMonitor;
+import org.nopelab.ui.internal.ChartCanvas;
 import org.nopelab.ui.internal.RunConsole;
 import org.nopelab.ui.internal.RunExperimentJob;
 import org.nopelab.ui.views.SimilarityView;
@@ -65,6 +67,21 @@ class SimilarityViewTest {
         assertEquals(r.states().get(2).meanMatrix()[5][4], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 5 * 12 + 4), 1e-12);
         assertTrue(view.heatmapCanvas().paintCount() > before, "selecting a layer repaints");
         assertNotNull(view.result());
+
+        // every chart exports as PNG and SVG, and its data as CSV
+        Path png = tmp.resolve("h.png"), svg = tmp.resolve("h.svg"), csv = tmp.resolve("h.csv");
+        view.canvas("similarity").export(ChartCanvas.Format.png, png);
+        view.canvas("similarity").export(ChartCanvas.Format.svg, svg);
+        view.canvas("similarity").export(ChartCanvas.Format.csv, csv);
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, head);
+        assertTrue(Files.readString(svg).contains("<svg"), "an SVG document");
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(12 * 12 + 1, rows.size(), "header + one row per cell");
+        assertEquals(r.states().get(2).meanMatrix()[5][4], Double.parseDouble(rows.get(1 + 5 * 12 + 4).split(",")[2]), 1e-12);
+        assertEquals(3, ((XYPlot) view.canvas("variance").getChart().getPlot()).getDataset().getSeriesCount(), "one variance line per layer");
+        assertEquals(2, ((XYPlot) view.canvas("probes").getChart().getPlot()).getDataset().getSeriesCount(), "cosine and variance probes");
+        assertNull(view.canvas("training").getChart(), "a random-init result has no training curve");
     }
 
     @Test

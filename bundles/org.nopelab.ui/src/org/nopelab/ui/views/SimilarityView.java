@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.CTabFolder;
+import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -20,6 +23,7 @@ import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
+import org.nopelab.charts.LineCharts;
 import org.nopelab.charts.ScoreChart;
 import org.nopelab.charts.SimilarityHeatmap;
 import org.nopelab.core.run.ResultFolder;
@@ -43,6 +47,9 @@ public final class SimilarityView extends ViewPart {
     private Label scoreLine;
     private ChartCanvas heatmap;
     private ChartCanvas scores;
+    private ChartCanvas variance;
+    private ChartCanvas probes;
+    private ChartCanvas training;
     private ResultFolder result;
 
     @Override
@@ -73,11 +80,20 @@ public final class SimilarityView extends ViewPart {
         wrap.widthHint = 400; // wrap to the view's width instead of widening it
         scoreLine.setLayoutData(wrap);
 
-        SashForm charts = new SashForm(parent, SWT.HORIZONTAL);
-        charts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        CTabFolder tabs = new CTabFolder(parent, SWT.BOTTOM | SWT.FLAT);
+        tabs.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+        SashForm charts = new SashForm(tabs, SWT.HORIZONTAL);
         heatmap = new ChartCanvas(charts);
         scores = new ChartCanvas(charts);
         charts.setWeights(3, 2);
+        tab(tabs, "Similarity", charts);
+        variance = new ChartCanvas(tabs);
+        tab(tabs, "Variance", variance);
+        probes = new ChartCanvas(tabs);
+        tab(tabs, "Probes", probes);
+        training = new ChartCanvas(tabs);
+        tab(tabs, "Training", training);
+        tabs.setSelection(0);
 
         initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: Run experiment... or open a result folder."));
         String runAtStart = System.getProperty("nopelab.run");
@@ -147,12 +163,21 @@ public final class SimilarityView extends ViewPart {
         }
         List<StateMetrics> states = result.summary().states();
         stateSelector.setItems(states.stream().map(StateMetrics::name).toArray(String[]::new));
-        var training = result.summary().training();
+        var trained = result.summary().training();
         source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
                 + result.summary().positions() + " positions"
-                + (training == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", training.task(), training.tokenAccuracy())));
+                + (trained == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", trained.task(), trained.tokenAccuracy())));
         source.setToolTipText(dir.toAbsolutePath().toString());
         scores.setChart(ScoreChart.create("Adjacency by layer", states));
+        variance.setChart(LineCharts.variance(result.summary().experiment() + " - variance by position", states));
+        probes.setChart(states.get(0).probes() == null ? null : LineCharts.probes(result.summary().experiment() + " - position probes", states));
+        try {
+            Map<String, double[]> curve = result.trainingCurve();
+            training.setChart(curve.isEmpty() ? null : LineCharts.training(result.summary().experiment() + " - training",
+                    curve.get("step"), curve.get("loss"), curve.get("eval_token_accuracy")));
+        } catch (IOException e) {
+            training.setChart(null);
+        }
         showState(Math.min(1, states.size() - 1));
         source.getParent().layout();
     }
@@ -176,6 +201,24 @@ public final class SimilarityView extends ViewPart {
         }
         scoreLine.setText(line.toString());
         scoreLine.getParent().layout();
+    }
+
+    private static void tab(CTabFolder tabs, String name, org.eclipse.swt.widgets.Control control) {
+        CTabItem item = new CTabItem(tabs, SWT.NONE);
+        item.setText(name);
+        item.setControl(control);
+    }
+
+    /** The canvas of a tab's chart: similarity, scores, variance, probes, training. */
+    public ChartCanvas canvas(String which) {
+        return switch (which) {
+            case "similarity" -> heatmap;
+            case "scores" -> scores;
+            case "variance" -> variance;
+            case "probes" -> probes;
+            case "training" -> training;
+            default -> throw new IllegalArgumentException(which);
+        };
     }
 
     public ResultFolder result() {

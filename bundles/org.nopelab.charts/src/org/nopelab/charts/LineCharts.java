@@ -1,0 +1,82 @@
+package org.nopelab.charts;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.List;
+
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.probe.PositionProbe;
+import org.nopelab.core.run.StateMetrics;
+
+/** The per-result line charts besides the heatmaps: variance by position, probes by layer, training curves. */
+public final class LineCharts {
+    private LineCharts() {}
+
+    /** Chi et al.'s variance signal against position, one line per layer. */
+    public static JFreeChart variance(String title, List<StateMetrics> states) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (StateMetrics s : layers(states)) {
+            XYSeries line = new XYSeries(s.name());
+            Estimate[] v = s.variance();
+            for (int i = 0; i < v.length; i++) line.add(i, v[i].mean());
+            data.addSeries(line);
+        }
+        return styled(ChartFactory.createXYLineChart(title, "position", "variance across coordinates", data,
+                PlotOrientation.VERTICAL, true, true, false), false);
+    }
+
+    /** Held-out R^2 of the cosine and the variance position probes against layer. */
+    public static JFreeChart probes(String title, List<StateMetrics> states) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (PositionProbe.Features f : PositionProbe.Features.values()) {
+            XYSeries line = new XYSeries(f.name() + " probe R\u00b2");
+            for (StateMetrics s : layers(states)) if (s.probes() != null) line.add(s.layer(), s.probes().get(f).r2());
+            data.addSeries(line);
+        }
+        JFreeChart chart = styled(ChartFactory.createXYLineChart(title, "layer (0 = token embeddings)", "held-out R\u00b2", data,
+                PlotOrientation.VERTICAL, true, true, false), true);
+        ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return chart;
+    }
+
+    /** Training loss and held-out accuracy against step (columns of curves/training.csv). */
+    public static JFreeChart training(String title, double[] step, double[] loss, double[] accuracy) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYSeries l = new XYSeries("loss"), a = new XYSeries("held-out token accuracy");
+        for (int i = 0; i < step.length; i++) {
+            l.add(step[i], loss[i]);
+            a.add(step[i], accuracy[i]);
+        }
+        data.addSeries(l);
+        data.addSeries(a);
+        return styled(ChartFactory.createXYLineChart(title, "step", "loss / accuracy", data, PlotOrientation.VERTICAL, true, true, false), true);
+    }
+
+    private static List<StateMetrics> layers(List<StateMetrics> states) {
+        return states.stream().filter(s -> s.name().equals("layer" + s.layer())).toList();
+    }
+
+    private static JFreeChart styled(JFreeChart chart, boolean shapes) {
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
+        int n = plot.getDataset().getSeriesCount();
+        for (int k = 0; k < n; k++) {
+            r.setSeriesPaint(k, ColourMap.colour(n == 1 ? 0 : k / (double) (n - 1) * 0.9));
+            r.setSeriesStroke(k, new BasicStroke(2f));
+        }
+        plot.setRenderer(r);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+}

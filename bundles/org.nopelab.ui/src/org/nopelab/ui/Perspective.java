@@ -1,11 +1,13 @@
 package org.nopelab.ui;
 
+import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
 import org.eclipse.ui.console.IConsoleConstants;
+import org.nopelab.ui.views.RunsView;
 import org.nopelab.ui.views.SimilarityView;
 
-/** The NoPE Lab layout: results on top, the runs console below (the editor and more views come later). */
+/** The NoPE Lab layout: results on top; runs and their console below (the experiment editor comes later). */
 public final class Perspective implements IPerspectiveFactory {
     public static final String ID = "org.nopelab.ui.perspective";
 
@@ -13,7 +15,9 @@ public final class Perspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         layout.setEditorAreaVisible(false);
         layout.addView(SimilarityView.ID, IPageLayout.TOP, 0.75f, layout.getEditorArea());
-        layout.addView(IConsoleConstants.ID_CONSOLE_VIEW, IPageLayout.BOTTOM, 0.78f, SimilarityView.ID);
+        IFolderLayout bottom = layout.createFolder("org.nopelab.ui.bottom", IPageLayout.BOTTOM, 0.72f, SimilarityView.ID);
+        bottom.addView(RunsView.ID);
+        bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
         layout.getViewLayout(SimilarityView.ID).setCloseable(false);
     }
 }

@@ -30,6 +30,7 @@ import org.nopelab.core.run.RunMonitor;
 import org.nopelab.ui.internal.ChartCanvas;
 import org.nopelab.ui.internal.RunConsole;
 import org.nopelab.ui.internal.RunExperimentJob;
+import org.nopelab.ui.views.RunsView;
 import org.nopelab.ui.views.SimilarityView;
 
 /** Starts the real workbench (UI harness under Xvfb), opens a result and checks the heatmap shows its data. */
@@ -117,6 +118,9 @@ class SimilarityViewTest {
         RunExperimentJob second = view.run(small);
         pump(display, 300);
         assertEquals(Job.RUNNING, first.getState());
+        RunsView runs = (RunsView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(RunsView.ID);
+        pump(display, 200);
+        assertEquals(List.of("running", "queued"), runs.runs().stream().map(RunsView.Run::status).toList(), "the Runs view lists both jobs");
         assertEquals(Job.WAITING, second.getState(), "the second run waits for the first (one scheduling rule)");
         first.cancel();
         long cancelled = System.currentTimeMillis();
@@ -135,6 +139,10 @@ class SimilarityViewTest {
                     "only the completed run left a folder");
         }
         assertTrue(RunConsole.get().getDocument().get().contains("result folder: "), "progress is mirrored to the console");
+        RunsView.Run done = runs.runs().get(0);
+        assertEquals(List.of("done"), runs.runs().stream().map(RunsView.Run::status).toList(), "the cancelled run left no row");
+        assertEquals("job-small", done.experiment());
+        assertTrue(done.headline().matches("\\d\\.\\d{3} \\(\\d\\.\\d{3}\\)"), done.headline());
     }
 
     private static void pump(Display display, long millis) {

@@ -1,0 +1,150 @@
+package org.nopelab.ui.views;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.eclipse.core.runtime.jobs.IJobChangeEvent;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.part.ViewPart;
+import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.run.ResultFolder;
+import org.nopelab.core.run.ResultSummary;
+import org.nopelab.core.run.StateMetrics;
+import org.nopelab.ui.internal.RunExperimentJob;
+
+/**
+ * Past and running runs: every result folder under the results folder (newest first) with its experiment,
+ * subjects, duration and headline score, plus runs queued or in progress. Double-click opens a result in the
+ * Similarity view; the list refreshes whenever a run ends.
+ */
+public final class RunsView extends ViewPart {
+    public static final String ID = "org.nopelab.ui.views.runs";
+
+    /** One row: a result folder, or a job still queued or running (folder null). */
+    public record Run(String status, String experiment, String subjects, String seconds, String headline, Path folder) {}
+
+    private TableViewer table;
+    private final JobChangeAdapter refreshOnRunChange = new JobChangeAdapter() {
+        @Override public void scheduled(IJobChangeEvent e) { refreshLater(e.getJob()); }
+        @Override public void running(IJobChangeEvent e) { refreshLater(e.getJob()); }
+        @Override public void done(IJobChangeEvent e) { refreshLater(e.getJob()); }
+    };
+
+    @Override
+    public void createPartControl(Composite parent) {
+        table = new TableViewer(parent, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
+        table.getTable().setHeaderVisible(true);
+        table.getTable().setLinesVisible(true);
+        column("Status", 80, Run::status);
+        column("Experiment", 200, Run::experiment);
+        column("Subjects", 160, Run::subjects);
+        column("Seconds", 70, Run::seconds);
+        column("ap_nn, last layer (chance)", 230, Run::headline);
+        column("Folder", 280, r -> r.folder() == null ? "" : r.folder().getFileName().toString());
+        table.setContentProvider(ArrayContentProvider.getInstance());
+        table.addDoubleClickListener(e -> open((Run) ((IStructuredSelection) e.getSelection()).getFirstElement()));
+        Job.getJobManager().addJobChangeListener(refreshOnRunChange);
+        refresh();
+    }
+
+    private void column(String title, int width, java.util.function.Function<Run, String> text) {
+        TableViewerColumn c = new TableViewerColumn(table, SWT.NONE);
+        c.getColumn().setText(title);
+        c.getColumn().setWidth(width);
+        c.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((Run) element);
+            }
+        });
+    }
+
+    private void refreshLater(Job job) {
+        if (!(job instanceof RunExperimentJob) || table.getControl().isDisposed()) return;
+        table.getControl().getDisplay().asyncExec(() -> {
+            if (!table.getControl().isDisposed()) refresh();
+        });
+    }
+
+    /** Re-reads the results folder and the job queue. */
+    public void refresh() {
+        List<Run> runs = new ArrayList<>();
+        for (Job j : Job.getJobManager().find(null)) {
+            if (j instanceof RunExperimentJob run) {
+                runs.add(new Run(j.getState() == Job.RUNNING ? "running" : "queued", run.getName().replaceFirst("^Run ", ""), "", "", "", null));
+            }
+        }
+        Path root = Path.of(System.getProperty("nopelab.results", "results"));
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> dirs = Files.list(root)) {
+                dirs.filter(ResultFolder::isResult).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
+                        .forEach(p -> runs.add(describe(p)));
+            } catch (IOException e) {
+                runs.add(new Run("error", e.getMessage(), "", "", "", null));
+            }
+        }
+        table.setInput(runs);
+    }
+
+    private static Run describe(Path dir) {
+        try {
+            List<Path> subjects = ResultFolder.subjects(dir);
+            List<String> names = new ArrayList<>();
+            double seconds = 0;
+            StringBuilder headline = new StringBuilder();
+            String experiment = dir.getFileName().toString();
+            for (Path s : subjects) {
+                ResultSummary r = ResultFolder.open(s).summary();
+                names.add(subjects.size() == 1 ? "(single)" : s.getFileName().toString());
+                seconds += r.seconds() + (r.training() == null ? 0 : r.training().seconds());
+                StateMetrics last = r.states().get(r.states().size() - 1);
+                var apnn = last.scores().get(AdjacencyScore.ap_nn);
+                if (apnn != null) headline.append(headline.length() == 0 ? "" : ", ").append(String.format("%.3f (%.3f)", apnn.perSequence().mean(), apnn.chance()));
+                experiment = subjects.size() == 1 ? r.experiment() : experiment.replaceFirst("-\\d{8}-\\d{6}(-\\d+)?$", "");
+            }
+            return new Run("done", experiment, String.join(", ", names), String.format("%.1f", seconds), headline.toString(), dir);
+        } catch (IOException | RuntimeException e) {
+            return new Run("unreadable", dir.getFileName().toString(), "", "", e.getMessage(), dir);
+        }
+    }
+
+    private void open(Run run) {
+        if (run == null || run.folder() == null) return;
+        try {
+            ((SimilarityView) getSite().getPage().showView(SimilarityView.ID)).open(run.folder());
+        } catch (PartInitException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The rows shown, for tests. */
+    @SuppressWarnings("unchecked")
+    public List<Run> runs() {
+        return (List<Run>) table.getInput();
+    }
+
+    @Override
+    public void setFocus() {
+        table.getControl().setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        Job.getJobManager().removeJobChangeListener(refreshOnRunChange);
+        super.dispose();
+    }
+}

@@ -34,13 +34,7 @@ public final class Csv {
     }
 
     public static double[][] readMatrix(Path file) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        for (String[] r : readRows(file)) {
-            double[] row = new double[r.length];
-            for (int j = 0; j < r.length; j++) row[j] = Double.parseDouble(r[j].trim());
-            rows.add(row);
-        }
-        return rows.toArray(double[][]::new);
+        return readRows(file).stream().map(r -> Arrays.stream(r).mapToDouble(c -> Double.parseDouble(c.trim())).toArray()).toArray(double[][]::new);
     }
 
     /** A table written by {@link #writeColumns}: column name -> values, in header order. */
@@ -58,13 +52,7 @@ public final class Csv {
 
     /** Token ids, one sequence per row. */
     public static int[][] readTokens(Path file) throws IOException {
-        List<int[]> rows = new ArrayList<>();
-        for (String[] r : readRows(file)) {
-            int[] row = new int[r.length];
-            for (int j = 0; j < r.length; j++) row[j] = Integer.parseInt(r[j].trim());
-            rows.add(row);
-        }
-        return rows.toArray(int[][]::new);
+        return readRows(file).stream().map(r -> Arrays.stream(r).mapToInt(c -> Integer.parseInt(c.trim())).toArray()).toArray(int[][]::new);
     }
 
     public static void writeTokens(Path file, int[][] tokens) throws IOException {

@@ -47,7 +47,16 @@ public final class HeadlessApplication implements IApplication {
                                                              every hidden state of a saved model on given tokens
                    nopelab schema                           print the experiment schema (JSON Schema 2020-12)""";
 
-    private final PrintStream out = System.out, err = System.err;
+    private final PrintStream out, err;
+
+    public HeadlessApplication() {
+        this(System.out, System.err);
+    }
+
+    HeadlessApplication(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     @Override
     public Object start(IApplicationContext context) {

@@ -1,10 +1,13 @@
 package org.nopelab.ui;
 
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbench;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
@@ -19,6 +22,20 @@ public final class Application implements IApplication {
                 @Override
                 public String getInitialWindowPerspectiveId() {
                     return Perspective.ID;
+                }
+
+                @Override
+                public void initialize(org.eclipse.ui.application.IWorkbenchConfigurer configurer) {
+                    IDE.registerAdapters(); // labels and icons of workspace files in the Problems view
+                }
+
+                @Override
+                public void postShutdown() {
+                    try {
+                        ResourcesPlugin.getWorkspace().save(true, null);
+                    } catch (CoreException e) {
+                        // nothing is lost: experiment files live outside, linked into the workspace
+                    }
                 }
 
                 @Override

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
@@ -22,6 +23,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.ide.IDE;
 import org.eclipse.ui.part.ViewPart;
 import org.nopelab.charts.LineCharts;
 import org.nopelab.charts.ScoreChart;
@@ -29,13 +31,15 @@ import org.nopelab.charts.SimilarityHeatmap;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
+import org.nopelab.ui.editor.ExperimentEditor;
+import org.nopelab.ui.editor.Experiments;
 import org.nopelab.ui.internal.ChartCanvas;
 import org.nopelab.ui.internal.RunExperimentJob;
 
 /**
  * Per-layer self-similarity heatmaps of one result folder, a state selector, and the adjacency scores by
  * layer beside them. Opens the folder named by -Dnopelab.result, else the newest one under
- * -Dnopelab.results (default ./results); -Dnopelab.run=FILE starts a run of FILE at once.
+ * -Dnopelab.results (default ./results); -Dnopelab.run=FILE starts a run of FILE at once, -Dnopelab.edit=FILE opens it in the editor.
  */
 public final class SimilarityView extends ViewPart {
     public static final String ID = "org.nopelab.ui.views.similarity";
@@ -57,7 +61,11 @@ public final class SimilarityView extends ViewPart {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        bar.setLayout(new GridLayout(7, false));
+        bar.setLayout(new GridLayout(8, false));
+        Button edit = new Button(bar, SWT.PUSH);
+        edit.setText("Open experiment...");
+        edit.setToolTipText("Edit an experiment file, validated as you type");
+        edit.addListener(SWT.Selection, e -> chooseAndEdit());
         Button run = new Button(bar, SWT.PUSH);
         run.setText("Run experiment...");
         run.setToolTipText("Run an experiment file as a background job; its result opens here when done");
@@ -98,6 +106,14 @@ public final class SimilarityView extends ViewPart {
         initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: Run experiment... or open a result folder."));
         String runAtStart = System.getProperty("nopelab.run");
         if (runAtStart != null && !runAtStart.isBlank()) run(Path.of(runAtStart));
+        String editAtStart = System.getProperty("nopelab.edit");
+        if (editAtStart != null && !editAtStart.isBlank()) parent.getDisplay().asyncExec(() -> {
+            try {
+                edit(Path.of(editAtStart));
+            } catch (CoreException e) {
+                MessageDialog.openError(getSite().getShell(), "Cannot open experiment", e.getMessage());
+            }
+        });
     }
 
     private static Optional<Path> initialFolder() {
@@ -110,6 +126,24 @@ public final class SimilarityView extends ViewPart {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    private void chooseAndEdit() {
+        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.OPEN);
+        dialog.setText("Open a NoPE Lab experiment");
+        dialog.setFilterExtensions(new String[] {"*.yaml;*.yml", "*"});
+        String file = dialog.open();
+        if (file == null) return;
+        try {
+            edit(Path.of(file));
+        } catch (CoreException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot open experiment", e.getMessage());
+        }
+    }
+
+    /** Opens an experiment file (linked into the Experiments project) in the experiment editor. */
+    public ExperimentEditor edit(Path file) throws CoreException {
+        return (ExperimentEditor) IDE.openEditor(getSite().getPage(), Experiments.link(file), ExperimentEditor.ID);
     }
 
     private void chooseAndRun() {

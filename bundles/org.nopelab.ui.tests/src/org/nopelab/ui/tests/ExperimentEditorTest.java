@@ -1,0 +1,83 @@
+package org.nopelab.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.eclipse.core.resources.IMarker;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.contentassist.ICompletionProposal;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.PlatformUI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.ui.editor.ExperimentAssist;
+import org.nopelab.ui.editor.ExperimentEditor;
+import org.nopelab.ui.editor.ExperimentMarkers;
+import org.nopelab.ui.views.SimilarityView;
+
+/** The experiment editor: problems appear as markers as you type and go when fixed; assist and hovers. */
+class ExperimentEditorTest {
+    @TempDir
+    Path tmp;
+
+    static final String VALID = "schema: nopelab/experiment/1\nname: edited\nmodel:\n  d_model: 32\n  heads: 4\n  layers: 2\ninput:\n  seq_len: 10\n";
+
+    @Test
+    void problemsBecomeMarkersAsYouTypeAndGoWhenFixed() throws Exception {
+        Path file = tmp.resolve("edited.yaml");
+        Files.writeString(file, VALID);
+        SimilarityView view = (SimilarityView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(SimilarityView.ID);
+        ExperimentEditor editor = view.edit(file);
+        IDocument doc = editor.document();
+        assertEquals(0, markers(editor, 0).length, "a valid file has no markers");
+
+        doc.set(VALID.replace("heads: 4", "heads: 0").replace("layers: 2", "layer: 2"));
+        IMarker[] markers = markers(editor, 2);
+        Arrays.sort(markers, (a, b) -> a.getAttribute(IMarker.LINE_NUMBER, 0) - b.getAttribute(IMarker.LINE_NUMBER, 0));
+        assertEquals("model.heads: 0 is out of range; allowed 1 <= value <= 64", markers[0].getAttribute(IMarker.MESSAGE, ""));
+        assertEquals(5, markers[0].getAttribute(IMarker.LINE_NUMBER, 0));
+        assertEquals(IMarker.SEVERITY_ERROR, markers[0].getAttribute(IMarker.SEVERITY, -1));
+        assertEquals(doc.get().indexOf("0\n  layer"), markers[0].getAttribute(IMarker.CHAR_START, -1), "the marker covers the bad value");
+        assertEquals("unknown key 'layer' in model; did you mean 'layers'?", markers[1].getAttribute(IMarker.MESSAGE, ""));
+
+        doc.set(VALID);
+        assertEquals(0, markers(editor, 0).length, "fixing the file clears its markers");
+        editor.close(false);
+    }
+
+    @Test
+    void assistProposesKeysAndValuesAndHoversDocumentFields() {
+        org.eclipse.jface.text.Document doc = new org.eclipse.jface.text.Document("schema: nopelab/experiment/1\nmodel:\n  lay\n  activation: ge\n  heads: 4\n");
+        int afterLay = doc.get().indexOf("lay") + 3;
+        assertEquals(java.util.List.of("layers", "layer_norm"), names(ExperimentAssist.proposals(doc, afterLay)));
+        int afterGe = doc.get().indexOf(": ge") + 4;
+        assertEquals(java.util.List.of("gelu", "gelu_tanh"), names(ExperimentAssist.proposals(doc, afterGe)));
+        String hover = ExperimentAssist.hover(doc, doc.get().indexOf("heads"));
+        assertTrue(hover.startsWith("Attention heads per layer."), hover);
+        assertTrue(hover.contains("Range: 1 .. 64") && hover.contains("Default: 4"), hover);
+    }
+
+    private static java.util.List<String> names(ICompletionProposal[] proposals) {
+        return Arrays.stream(proposals).map(ICompletionProposal::getDisplayString).toList();
+    }
+
+    /** The file's problem markers once validation has produced the expected count (or after 5 s). */
+    private static IMarker[] markers(ExperimentEditor editor, int expected) throws CoreException {
+        Display display = Display.getCurrent();
+        long deadline = System.currentTimeMillis() + 5_000;
+        IMarker[] m;
+        do {
+            if (!display.readAndDispatch()) {
+                try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            }
+            m = editor.file().findMarkers(ExperimentMarkers.TYPE, false, IResource.DEPTH_ZERO);
+        } while (m.length != expected && System.currentTimeMillis() < deadline);
+        return m;
+    }
+}

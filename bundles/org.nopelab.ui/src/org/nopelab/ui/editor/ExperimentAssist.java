@@ -1,0 +1,117 @@
+package org.nopelab.ui.editor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.eclipse.jface.text.BadLocationException;
+import org.eclipse.jface.text.IDocument;
+import org.eclipse.jface.text.IRegion;
+import org.eclipse.jface.text.ITextViewer;
+import org.eclipse.jface.text.Region;
+import org.eclipse.jface.text.contentassist.CompletionProposal;
+import org.eclipse.jface.text.contentassist.ICompletionProposal;
+import org.eclipse.jface.text.contentassist.IContentAssistProcessor;
+import org.eclipse.jface.text.contentassist.IContextInformation;
+import org.eclipse.jface.text.contentassist.IContextInformationValidator;
+import org.eclipse.jface.text.ITextHover;
+import org.nopelab.core.experiment.ExperimentSchema;
+
+/**
+ * Content assist (keys of the enclosing section, or the allowed values of the key on the line) and hovers
+ * (a key's documentation, type, range and default), all read from the experiment schema.
+ */
+public final class ExperimentAssist implements IContentAssistProcessor, ITextHover {
+
+    @Override
+    public ICompletionProposal[] computeCompletionProposals(ITextViewer viewer, int offset) {
+        return proposals(viewer.getDocument(), offset);
+    }
+
+    /** Proposals at an offset: values after "key: ", else keys of the section. */
+    public static ICompletionProposal[] proposals(IDocument doc, int offset) {
+        try {
+            int line = doc.getLineOfOffset(offset);
+            IRegion info = doc.getLineInformation(line);
+            String before = doc.get(info.getOffset(), offset - info.getOffset());
+            List<String> path = YamlPath.parents(doc, line);
+            List<ICompletionProposal> out = new ArrayList<>();
+            int colon = before.indexOf(':');
+            if (colon > 0) {
+                String key = YamlPath.key(before);
+                String prefix = before.substring(colon + 1).trim();
+                List<String> full = new ArrayList<>(path);
+                full.add(key);
+                JsonNode field = ExperimentSchema.field(full);
+                for (String v : values(field)) {
+                    if (v.startsWith(prefix)) out.add(new CompletionProposal(v, offset - prefix.length(), prefix.length(), v.length(), null, v, null, doc(field)));
+                }
+            } else {
+                String prefix = before.trim().replaceFirst("^- ", "");
+                for (String k : ExperimentSchema.keys(path)) {
+                    List<String> full = new ArrayList<>(path);
+                    full.add(k);
+                    JsonNode field = ExperimentSchema.field(full);
+                    String insert = k + ": ";
+                    if (k.startsWith(prefix)) out.add(new CompletionProposal(insert, offset - prefix.length(), prefix.length(), insert.length(), null, k, null, doc(field)));
+                }
+            }
+            return out.toArray(ICompletionProposal[]::new);
+        } catch (BadLocationException e) {
+            return new ICompletionProposal[0];
+        }
+    }
+
+    private static List<String> values(JsonNode field) {
+        List<String> v = new ArrayList<>();
+        if (field == null) return v;
+        if (field.has("enum")) field.get("enum").forEach(e -> v.add(e.asText()));
+        else if (field.has("const")) v.add(field.get("const").asText());
+        else if ("boolean".equals(field.path("type").asText())) v.addAll(List.of("true", "false"));
+        return v;
+    }
+
+    /** A field's one-line doc with its type, range and default. */
+    public static String doc(JsonNode field) {
+        if (field == null) return null;
+        StringBuilder b = new StringBuilder(field.path("description").asText(""));
+        if (field.has("enum")) b.append("\nOne of: ").append(String.join(", ", values(field)));
+        else if (field.has("type")) b.append("\nType: ").append(field.get("type").asText());
+        String low = field.has("minimum") ? field.get("minimum").asText() : field.has("exclusiveMinimum") ? "> " + field.get("exclusiveMinimum").asText() : null;
+        String high = field.has("maximum") ? field.get("maximum").asText() : field.has("exclusiveMaximum") ? "< " + field.get("exclusiveMaximum").asText() : null;
+        if (low != null || high != null) b.append("\nRange: ").append(low == null ? "" : low).append(" .. ").append(high == null ? "" : high);
+        if (field.has("default") && !field.get("default").isObject()) b.append("\nDefault: ").append(field.get("default"));
+        return b.toString();
+    }
+
+    @Override
+    public String getHoverInfo(ITextViewer viewer, IRegion region) {
+        return hover(viewer.getDocument(), region.getOffset());
+    }
+
+    /** The doc of the key on the line under the offset. */
+    public static String hover(IDocument doc, int offset) {
+        try {
+            int line = doc.getLineOfOffset(offset);
+            String key = YamlPath.key(YamlPath.text(doc, line));
+            if (key == null) return null;
+            List<String> path = YamlPath.parents(doc, line);
+            path.add(key);
+            return doc(ExperimentSchema.field(path));
+        } catch (BadLocationException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public IRegion getHoverRegion(ITextViewer viewer, int offset) {
+        return new Region(offset, 0);
+    }
+
+    @Override public IContextInformation[] computeContextInformation(ITextViewer viewer, int offset) { return null; }
+    @Override public char[] getCompletionProposalAutoActivationCharacters() { return new char[] {' '}; }
+    @Override public char[] getContextInformationAutoActivationCharacters() { return null; }
+    @Override public String getErrorMessage() { return null; }
+    @Override public IContextInformationValidator getContextInformationValidator() { return null; }
+}

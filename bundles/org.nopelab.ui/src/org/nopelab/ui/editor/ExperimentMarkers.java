@@ -1,0 +1,67 @@
+package org.nopelab.ui.editor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.core.resources.IFile;
+import org.eclipse.core.resources.IMarker;
+import org.eclipse.core.resources.IResource;
+import org.eclipse.core.resources.ResourcesPlugin;
+import org.eclipse.core.resources.WorkspaceJob;
+import org.eclipse.core.runtime.CoreException;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.jface.text.BadLocationException;
+import org.eclipse.jface.text.IDocument;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.experiment.Problem;
+
+/**
+ * Problem markers for an experiment file: exactly the problems the headless run reports, at their line and
+ * column, so they show in the editor ruler and the Problems view.
+ */
+public final class ExperimentMarkers {
+    public static final String TYPE = "org.nopelab.ui.problem";
+
+    private ExperimentMarkers() {}
+
+    /** Validates the text and replaces the file's markers, as a job holding the file's marker rule. */
+    public static WorkspaceJob schedule(IFile file, IDocument doc, long delayMillis) {
+        String text = doc.get();
+        WorkspaceJob job = new WorkspaceJob("Validate " + file.getName()) {
+            @Override
+            public IStatus runInWorkspace(IProgressMonitor monitor) throws CoreException {
+                update(file, doc, ExperimentReader.read(text).problems());
+                return Status.OK_STATUS;
+            }
+        };
+        job.setRule(ResourcesPlugin.getWorkspace().getRuleFactory().markerRule(file));
+        job.setSystem(true);
+        job.schedule(delayMillis);
+        return job;
+    }
+
+    static void update(IFile file, IDocument doc, List<Problem> problems) throws CoreException {
+        if (!file.exists()) return;
+        file.deleteMarkers(TYPE, false, IResource.DEPTH_ZERO);
+        for (Problem p : problems) {
+            Map<String, Object> a = new HashMap<>();
+            a.put(IMarker.MESSAGE, p.message());
+            a.put(IMarker.SEVERITY, p.severity() == Problem.Severity.error ? IMarker.SEVERITY_ERROR : IMarker.SEVERITY_WARNING);
+            a.put(IMarker.LINE_NUMBER, p.line());
+            a.put(IMarker.LOCATION, "line " + p.line() + ", column " + p.column());
+            try {
+                int start = doc.getLineOffset(Math.min(p.line() - 1, doc.getNumberOfLines() - 1)) + p.column() - 1;
+                int end = start;
+                while (end < doc.getLength() && !Character.isWhitespace(doc.getChar(end)) && doc.getChar(end) != ',' && doc.getChar(end) != '}') end++;
+                a.put(IMarker.CHAR_START, start);
+                a.put(IMarker.CHAR_END, Math.max(end, start + 1));
+            } catch (BadLocationException e) {
+                // the line number alone still places the marker
+            }
+            file.createMarker(TYPE, a);
+        }
+    }
+}

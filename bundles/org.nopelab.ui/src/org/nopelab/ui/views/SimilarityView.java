@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.eclipse.core.runtime.CoreException;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
@@ -17,7 +19,6 @@ import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
-import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
@@ -61,18 +62,12 @@ public final class SimilarityView extends ViewPart {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        bar.setLayout(new GridLayout(8, false));
-        Button edit = new Button(bar, SWT.PUSH);
-        edit.setText("Open experiment...");
-        edit.setToolTipText("Edit an experiment file, validated as you type");
-        edit.addListener(SWT.Selection, e -> chooseAndEdit());
-        Button run = new Button(bar, SWT.PUSH);
-        run.setText("Run experiment...");
-        run.setToolTipText("Run an experiment file as a background job; its result opens here when done");
-        run.addListener(SWT.Selection, e -> chooseAndRun());
-        Button open = new Button(bar, SWT.PUSH);
-        open.setText("Open result folder...");
-        open.addListener(SWT.Selection, e -> chooseFolder());
+        bar.setLayout(new GridLayout(5, false));
+        // commands live in the view's toolbar, so the bar keeps its width for the selectors
+        IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
+        toolbar.add(action("Open experiment...", "Edit an experiment file, validated as you type", this::chooseAndEdit));
+        toolbar.add(action("Run experiment...", "Run an experiment file as a background job; its result opens here when done", this::chooseAndRun));
+        toolbar.add(action("Open result...", "Open a result folder", this::chooseFolder));
         new Label(bar, SWT.NONE).setText("Subject:");
         subjectSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
         subjectSelector.setLayoutData(new GridData(120, SWT.DEFAULT));
@@ -126,6 +121,17 @@ public final class SimilarityView extends ViewPart {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    private static Action action(String text, String tip, Runnable body) {
+        Action a = new Action(text) {
+            @Override
+            public void run() {
+                body.run();
+            }
+        };
+        a.setToolTipText(tip);
+        return a;
     }
 
     private void chooseAndEdit() {

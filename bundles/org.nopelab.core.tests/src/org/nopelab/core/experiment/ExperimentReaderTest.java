@@ -43,6 +43,7 @@ class ExperimentReaderTest {
         assertEquals(4, p.line());
         assertEquals(3, p.column());
         assertEquals("unknown key 'n_layers' in model; did you mean 'layers'?", p.message());
+        assertEquals("layers", p.replacement(), "the quick fix");
     }
 
     @Test
@@ -64,6 +65,7 @@ class ExperimentReaderTest {
     void enumTypoListsChoicesAndSuggests() {
         Problem p = only("schema: nopelab/experiment/1\nmodel:\n  activation: gleu\n");
         assertEquals("model.activation: 'gleu' is not one of relu, gelu, gelu_tanh, silu; did you mean 'gelu'?", p.message());
+        assertEquals("gelu", p.replacement());
     }
 
     @Test

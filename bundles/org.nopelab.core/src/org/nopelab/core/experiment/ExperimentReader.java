@@ -155,11 +155,13 @@ public final class ExperimentReader {
         JsonNode value = m.getInstanceNode();
         JsonNode schema = ExperimentSchema.field(path);
         String shown = value == null ? "" : value.isTextual() ? "'" + value.asText() + "'" : String.valueOf(value);
+        String[] fix = {null}; // the nearest valid key or value, offered as a quick fix
         String message = switch (m.getType()) {
             case "additionalProperties" -> {
                 String key = m.getProperty();
                 List<String> valid = ExperimentSchema.keys(path);
                 String near = Names.nearest(key, valid);
+                fix[0] = near;
                 pointer = pointer + "/" + key;
                 yield "unknown key '" + key + "'" + (field.isEmpty() ? "" : " in " + field)
                         + (near != null ? "; did you mean '" + near + "'?" : "; valid keys: " + String.join(", ", valid));
@@ -171,6 +173,7 @@ public final class ExperimentReader {
                 List<String> allowed = StreamSupport.stream(schema != null && schema.has("enum") ? schema.get("enum").spliterator()
                         : m.getSchemaNode().spliterator(), false).map(JsonNode::asText).toList();
                 String near = value != null && value.isTextual() ? Names.nearest(value.asText(), allowed) : null;
+                fix[0] = near;
                 yield field + ": " + shown + " is not one of " + String.join(", ", allowed) + (near != null ? "; did you mean '" + near + "'?" : "");
             }
             case "type" -> field + ": expected " + expected(schema, m) + ", found " + kind(value) + " " + shown;
@@ -180,7 +183,8 @@ public final class ExperimentReader {
             case "uniqueItems" -> field + ": lists an entry twice";
             default -> (field.isEmpty() ? "" : field + ": ") + m.getMessage().replaceFirst("^[^:]*: ", "");
         };
-        return at(tree.locate(pointer, "additionalProperties".equals(m.getType())), pointer, message);
+        Problem p = at(tree.locate(pointer, "additionalProperties".equals(m.getType())), pointer, message);
+        return new Problem(p.severity(), p.line(), p.column(), p.path(), p.message(), fix[0]);
     }
 
     private static String expected(JsonNode schema, ValidationMessage m) {

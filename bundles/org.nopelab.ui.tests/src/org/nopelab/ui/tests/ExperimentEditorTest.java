@@ -13,7 +13,9 @@ import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.contentassist.ICompletionProposal;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.ui.IMarkerResolution;
 import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.ide.IDE;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nopelab.ui.editor.ExperimentAssist;
@@ -45,6 +47,12 @@ class ExperimentEditorTest {
         assertEquals(IMarker.SEVERITY_ERROR, markers[0].getAttribute(IMarker.SEVERITY, -1));
         assertEquals(doc.get().indexOf("0\n  layer"), markers[0].getAttribute(IMarker.CHAR_START, -1), "the marker covers the bad value");
         assertEquals("unknown key 'layer' in model; did you mean 'layers'?", markers[1].getAttribute(IMarker.MESSAGE, ""));
+        IMarkerResolution[] fixes = IDE.getMarkerHelpRegistry().getResolutions(markers[1]);
+        assertEquals(1, fixes.length);
+        assertEquals("Change to 'layers'", fixes[0].getLabel());
+        fixes[0].run(markers[1]);
+        assertTrue(doc.get().contains("  layers: 2\n"), doc.get());
+        assertEquals(1, markers(editor, 1).length, "the quick fix removed one problem");
 
         doc.set(VALID);
         assertEquals(0, markers(editor, 0).length, "fixing the file clears its markers");

@@ -24,6 +24,8 @@ import org.nopelab.core.experiment.Problem;
  */
 public final class ExperimentMarkers {
     public static final String TYPE = "org.nopelab.ui.problem";
+    /** Marker attribute: the text that fixes the problem when it replaces CHAR_START..CHAR_END. */
+    public static final String REPLACEMENT = "org.nopelab.ui.replacement";
 
     private ExperimentMarkers() {}
 
@@ -52,10 +54,11 @@ public final class ExperimentMarkers {
             a.put(IMarker.SEVERITY, p.severity() == Problem.Severity.error ? IMarker.SEVERITY_ERROR : IMarker.SEVERITY_WARNING);
             a.put(IMarker.LINE_NUMBER, p.line());
             a.put(IMarker.LOCATION, "line " + p.line() + ", column " + p.column());
+            if (p.replacement() != null) a.put(REPLACEMENT, p.replacement());
             try {
                 int start = doc.getLineOffset(Math.min(p.line() - 1, doc.getNumberOfLines() - 1)) + p.column() - 1;
                 int end = start;
-                while (end < doc.getLength() && !Character.isWhitespace(doc.getChar(end)) && doc.getChar(end) != ',' && doc.getChar(end) != '}') end++;
+                while (end < doc.getLength() && !Character.isWhitespace(doc.getChar(end)) && ",}:".indexOf(doc.getChar(end)) < 0) end++;
                 a.put(IMarker.CHAR_START, start);
                 a.put(IMarker.CHAR_END, Math.max(end, start + 1));
             } catch (BadLocationException e) {

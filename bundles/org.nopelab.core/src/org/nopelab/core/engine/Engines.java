@@ -13,4 +13,9 @@ public final class Engines {
             default -> throw new IllegalArgumentException("unknown engine '" + name + "' (nd4j, reference)");
         };
     }
+
+    /** Threads the ND4J engine uses from now on; n <= 0 keeps the launch setting (OMP_NUM_THREADS). */
+    public static void threads(int n) {
+        Nd4jEngine.threads(n);
+    }
 }

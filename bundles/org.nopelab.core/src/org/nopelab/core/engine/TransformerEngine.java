@@ -12,4 +12,12 @@ public interface TransformerEngine {
 
     /** @param tokens [batch][positions] token ids in [0, vocab_size) */
     HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens);
+
+    /**
+     * The same pass, calling betweenBlocks before each transformer block, so a long pass can be cancelled by
+     * throwing from it (a batch of a large model takes seconds). Engines without the hook run it whole.
+     */
+    default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens, Runnable betweenBlocks) {
+        return forward(config, weights, tokens);
+    }
 }

@@ -47,12 +47,20 @@ public final class Analysis {
             if (monitor.isCancelled()) throw new RunCancelledException();
             int from = k * batch, to = Math.min(samples, from + batch);
             int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
-            HiddenStates hs = engine.forward(e.model(), weights, chunk);
+            HiddenStates hs = engine.forward(e.model(), weights, chunk, () -> {
+                if (monitor.isCancelled()) throw new RunCancelledException();
+            });
             for (String n : names) acc.get(n).add(hs.get(n));
             monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
         }
+        // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
+        monitor.begin("Metrics and probes of " + names.size() + " states", names.size());
         List<StateMetrics> states = new ArrayList<>();
-        for (String n : names) states.add(acc.get(n).finish(n));
+        for (String n : names) {
+            if (monitor.isCancelled()) throw new RunCancelledException();
+            states.add(acc.get(n).finish(n));
+            monitor.worked(1, "metrics of " + n);
+        }
         return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9, null);
     }
 

@@ -1,5 +1,7 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.train.Trainer;
+
 /** Progress, log and cancellation, so one runner serves the headless launcher and the workbench Jobs. */
 public interface RunMonitor {
     void begin(String task, int totalWork);
@@ -9,6 +11,9 @@ public interface RunMonitor {
     void log(String line);
 
     boolean isCancelled();
+
+    /** A new point of the training curve (every evaluation interval), so views can draw it while training runs. */
+    default void trainingPoint(Trainer.Row row) {}
 
     /** A monitor that ignores everything and never cancels. */
     RunMonitor NONE = new RunMonitor() {

@@ -70,7 +70,9 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - windowStart) / 1e9;
                 double tokensPerSecond = windowSteps * (double) c.batchSize() * task.positions() / Math.max(seconds, 1e-9);
                 Task.Accuracy acc = evaluate(engine, model, w, eval, c.batchSize());
-                curve.add(new Row(done, lg.loss(), lr, norm, Task.Accuracy.of(batch, lg.predictions()).token(), acc.token(), acc.sequence(), tokensPerSecond));
+                Row row = new Row(done, lg.loss(), lr, norm, Task.Accuracy.of(batch, lg.predictions()).token(), acc.token(), acc.sequence(), tokensPerSecond);
+                curve.add(row);
+                monitor.trainingPoint(row);
                 monitor.worked(windowSteps, String.format("step %d/%d  loss %.4f  eval accuracy %.3f (sequences %.3f)  lr %.2e  %.0f tokens/s",
                         done, c.steps(), lg.loss(), acc.token(), acc.sequence(), lr, tokensPerSecond));
                 windowStart = System.nanoTime();

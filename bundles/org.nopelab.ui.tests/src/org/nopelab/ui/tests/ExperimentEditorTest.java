@@ -12,7 +12,6 @@ import org.eclipse.core.resources.IResource;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.IDocument;
 import org.eclipse.jface.text.contentassist.ICompletionProposal;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IMarkerResolution;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.ide.IDE;
@@ -38,6 +37,8 @@ class ExperimentEditorTest {
         ExperimentEditor editor = view.edit(file);
         IDocument doc = editor.document();
         assertEquals(0, markers(editor, 0).length, "a valid file has no markers");
+        assertEquals(java.util.List.of("schema", "name", "model", "model.d_model", "model.heads", "model.layers", "input", "input.seq_len"),
+                editor.outlineKeys(), "the outline lists the keys as a tree");
 
         doc.set(VALID.replace("heads: 4", "heads: 0").replace("layers: 2", "layer: 2"));
         IMarker[] markers = markers(editor, 2);
@@ -77,15 +78,15 @@ class ExperimentEditorTest {
 
     /** The file's problem markers once validation has produced the expected count (or after 5 s). */
     private static IMarker[] markers(ExperimentEditor editor, int expected) throws CoreException {
-        Display display = Display.getCurrent();
-        long deadline = System.currentTimeMillis() + 5_000;
-        IMarker[] m;
-        do {
-            if (!display.readAndDispatch()) {
-                try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-            }
-            m = editor.file().findMarkers(ExperimentMarkers.TYPE, false, IResource.DEPTH_ZERO);
-        } while (m.length != expected && System.currentTimeMillis() < deadline);
-        return m;
+        Ui.until(() -> count(editor) == expected, 5_000);
+        return editor.file().findMarkers(ExperimentMarkers.TYPE, false, IResource.DEPTH_ZERO);
+    }
+
+    private static int count(ExperimentEditor editor) {
+        try {
+            return editor.file().findMarkers(ExperimentMarkers.TYPE, false, IResource.DEPTH_ZERO).length;
+        } catch (CoreException e) {
+            return -1;
+        }
     }
 }

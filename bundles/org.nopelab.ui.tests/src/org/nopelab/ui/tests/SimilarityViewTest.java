@@ -17,14 +17,18 @@ import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.IWorkbenchPage;
 import org.eclipse.ui.PlatformUI;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.PaintScale;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
 import org.jfree.data.xy.XYZDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.charts.SimilarityHeatmap;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.run.Analysis;
 import org.nopelab.core.run.AnalysisResult;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
+import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunMonitor;
 import org.nopelab.ui.internal.ChartCanvas;
@@ -52,7 +56,7 @@ class SimilarityViewTest {
         IWorkbenchPage page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
         SimilarityView view = (SimilarityView) page.showView(SimilarityView.ID);
         view.open(dir);
-        pump(display, 500);
+        Ui.pump(500);
 
         assertEquals("layer1", view.selectedState(), "opens on the first layer after the input");
         XYZDataset data = (XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset();
@@ -63,7 +67,7 @@ class SimilarityViewTest {
 
         int before = view.heatmapCanvas().paintCount();
         view.showState(2);
-        pump(display, 300);
+        Ui.pump(300);
         assertEquals("layer2", view.selectedState());
         assertEquals(r.states().get(2).meanMatrix()[5][4], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 5 * 12 + 4), 1e-12);
         assertTrue(view.heatmapCanvas().paintCount() > before, "selecting a layer repaints");
@@ -93,13 +97,98 @@ class SimilarityViewTest {
         Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), yaml, tmp, FigureRenderer.NONE, RunMonitor.NONE);
         SimilarityView view = (SimilarityView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(SimilarityView.ID);
         view.open(dir);
-        pump(Display.getCurrent(), 300);
+        Ui.pump(300);
         assertEquals("ui-paired-nope", view.result().summary().experiment());
         view.showSubject(1);
-        pump(Display.getCurrent(), 300);
+        Ui.pump(300);
         assertEquals("ui-paired-sinusoidal", view.result().summary().experiment());
         double[][] expected = view.result().matrix(view.result().summary().states().get(1));
         assertEquals(expected[2][3], ((XYZDataset) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getDataset()).getZValue(0, 2 * 10 + 3), 1e-12);
+
+        // Compare tab: sinusoidal beside nope on one colour scale, and their difference cell by cell
+        view.showSubject(0);
+        view.compareWith(1);
+        Ui.pump(200);
+        var nope = ResultFolder.open(dir.resolve("subjects/nope"));
+        var sin = ResultFolder.open(dir.resolve("subjects/sinusoidal"));
+        double[][] a = nope.matrix(nope.summary().states().get(1)), b = sin.matrix(sin.summary().states().get(1));
+        XYPlot left = (XYPlot) view.canvas("compare-a").getChart().getPlot(), right = (XYPlot) view.canvas("compare-b").getChart().getPlot();
+        assertEquals(b[4][1], ((XYZDataset) right.getDataset()).getZValue(0, 4 * 10 + 1), 1e-12);
+        PaintScale sa = ((XYBlockRenderer) left.getRenderer()).getPaintScale(), sb = ((XYBlockRenderer) right.getRenderer()).getPaintScale();
+        assertEquals(sa.getLowerBound(), sb.getLowerBound(), 0, "side by side on one scale");
+        assertEquals(Math.min(SimilarityHeatmap.range(a)[0], SimilarityHeatmap.range(b)[0]), sa.getLowerBound(), 1e-12);
+        XYZDataset diff = (XYZDataset) ((XYPlot) view.canvas("difference").getChart().getPlot()).getDataset();
+        assertEquals(a[6][2] - b[6][2], diff.getZValue(0, 6 * 10 + 2), 1e-12);
+
+        // one scale for every layer and subject
+        view.shareScale(true);
+        Ui.pump(200);
+        double low = Double.POSITIVE_INFINITY;
+        for (var r : List.of(nope, sin)) for (var st : r.summary().states()) low = Math.min(low, SimilarityHeatmap.range(r.matrix(st))[0]);
+        assertEquals(low, ((XYBlockRenderer) ((XYPlot) view.heatmapCanvas().getChart().getPlot()).getRenderer()).getPaintScale().getLowerBound(), 1e-12);
+        view.shareScale(false);
+
+        // every chart of the result at once
+        List<Path> files = view.exportAll(tmp.resolve("all"));
+        assertTrue(files.contains(tmp.resolve("all/nope-similarity-layer1.svg")), files.toString());
+        assertTrue(files.contains(tmp.resolve("all/difference-nope-minus-sinusoidal-layer1.png")), files.toString());
+        for (Path f : files) assertTrue(Files.size(f) > 0, f + " is empty");
+    }
+
+    @Test
+    void heatmapZoomsAndTellsTheValueUnderThePointer() throws Exception {
+        String yaml = "schema: nopelab/experiment/1\nname: ui-zoom\nmodel: {d_model: 32, layers: 1, d_ff: 64}\ninput: {seq_len: 10, samples: 8}\n";
+        ExperimentReader.Result read = ExperimentReader.read(yaml);
+        Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), yaml, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+        SimilarityView view = (SimilarityView) Ui.page().showView(SimilarityView.ID);
+        view.open(dir);
+        Ui.pump(300);
+        ChartCanvas canvas = view.heatmapCanvas();
+        XYPlot plot = (XYPlot) canvas.getChart().getPlot();
+        double[][] m = view.result().matrix(view.result().summary().states().get(1));
+        // the pixel centre of cell (i=7, j=2), from the axes of the last paint
+        java.awt.geom.Rectangle2D area = canvasDataArea(canvas, plot);
+        int x = (int) plot.getDomainAxis().valueToJava2D(2, area, plot.getDomainAxisEdge());
+        int y = (int) plot.getRangeAxis().valueToJava2D(7, area, plot.getRangeAxisEdge());
+        assertEquals(String.format("position i = 7, position j = 2%ncosine similarity = %.5f", m[7][2]), canvas.valueAt(x, y));
+        assertNull(canvas.valueAt(1, 1), "no value outside the data area");
+
+        canvas.zoomTo(new java.awt.geom.Rectangle2D.Double(area.getMinX(), area.getMinY(), area.getWidth() / 2, area.getHeight() / 2));
+        assertEquals(-0.5, plot.getDomainAxis().getLowerBound(), 1e-9);
+        assertEquals(4.5, plot.getDomainAxis().getUpperBound(), 1e-9, "the left half of the columns");
+        assertEquals(4.5, plot.getRangeAxis().getUpperBound(), 1e-9, "the top half of the rows (i runs down)");
+        canvas.resetZoom();
+        assertEquals(9.5, plot.getDomainAxis().getUpperBound(), 1e-12);
+        assertEquals(9.5, plot.getRangeAxis().getUpperBound(), 1e-12);
+    }
+
+    @Test
+    void trainingCurveGrowsWhileTheRunTrains() throws Exception {
+        System.setProperty("nopelab.results", tmp.resolve("results").toString());
+        Path file = tmp.resolve("live.yaml");
+        Files.writeString(file, "schema: nopelab/experiment/1\nname: live\ntask: {name: modp, p: 7}\n"
+                + "train: {steps: 300, batch_size: 8, eval_interval: 20, eval_samples: 16, checkpoint_interval: 300}\n"
+                + "subjects: [{name: trained, trained: true}]\nmodel: {vocab_size: 9, d_model: 16, heads: 2, layers: 1, d_ff: 32}\n"
+                + "input: {seq_len: 8, samples: 8}\nanalysis: {probes: false}\n");
+        SimilarityView view = (SimilarityView) Ui.page().showView(SimilarityView.ID);
+        int before = view.liveUpdates();
+        RunExperimentJob job = view.run(file);
+        assertTrue(Ui.until(() -> view.liveUpdates() >= before + 2 || job.getResult() != null, 60_000));
+        assertTrue(view.liveUpdates() >= before + 2, "the curve was redrawn while training ran");
+        Ui.until(() -> job.getResult() != null, 60_000);
+        assertTrue(job.getResult().isOK(), job.getResult().toString());
+        List<Integer> steps = job.trainingCurve().stream().map(r -> r.step()).toList();
+        assertEquals(List.of(20, 40, 60), steps.subList(0, 3));
+        assertEquals(300, steps.get(steps.size() - 1));
+        assertTrue(Ui.until(() -> view.result() != null && view.result().dir().startsWith(job.result()), 5_000),
+                "the finished run replaces the live curve with its result");
+        assertTrue(view.canvas("training").getChart().getTitle().getText().startsWith("live-trained"), "the stored curve, not the live one");
+    }
+
+    /** The data area the last paint used, recovered through the canvas's own value lookup. */
+    private static java.awt.geom.Rectangle2D canvasDataArea(ChartCanvas canvas, XYPlot plot) {
+        Ui.until(() -> canvas.paintCount() > 0, 2_000);
+        return canvas.dataArea();
     }
 
     @Test
@@ -112,26 +201,22 @@ class SimilarityViewTest {
                 + "input: {seq_len: 10, samples: 100000}\nanalysis: {batch_size: 8, probes: false}\n");
 
         RunExperimentJob first = view.run(large);
-        Display display = Display.getCurrent();
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (first.getState() != Job.RUNNING && System.currentTimeMillis() < deadline) pump(display, 20);
+        Ui.until(() -> first.getState() == Job.RUNNING, 20_000);
         RunExperimentJob second = view.run(small);
-        pump(display, 300);
+        Ui.pump(300);
         assertEquals(Job.RUNNING, first.getState());
         RunsView runs = (RunsView) PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage().showView(RunsView.ID);
-        pump(display, 200);
+        Ui.pump(200);
         assertEquals(List.of("running", "queued"), runs.runs().stream().map(RunsView.Run::status).toList(), "the Runs view lists both jobs");
         assertEquals(Job.WAITING, second.getState(), "the second run waits for the first (one scheduling rule)");
         first.cancel();
-        long cancelled = System.currentTimeMillis();
-        while (first.getState() != Job.NONE && System.currentTimeMillis() - cancelled < 5_000) pump(display, 10);
+        Ui.until(() -> first.getState() == Job.NONE, 5_000);
         assertEquals(Job.NONE, first.getState(), "cancel stops the run promptly");
         assertEquals(IStatus.CANCEL, first.getResult().getSeverity());
         assertNull(first.result());
 
-        deadline = System.currentTimeMillis() + 60_000;
-        while (second.getResult() == null && System.currentTimeMillis() < deadline) pump(display, 20);
-        pump(display, 300);
+        Ui.until(() -> second.getResult() != null, 60_000);
+        Ui.pump(300);
         assertTrue(second.getResult().isOK(), second.getResult().toString());
         assertEquals("job-small", view.result().summary().experiment(), "the finished run's result opens in the view");
         try (var folders = Files.list(tmp.resolve("results"))) {
@@ -143,14 +228,5 @@ class SimilarityViewTest {
         assertEquals(List.of("done"), runs.runs().stream().map(RunsView.Run::status).toList(), "the cancelled run left no row");
         assertEquals("job-small", done.experiment());
         assertTrue(done.headline().matches("\\d\\.\\d{3} \\(\\d\\.\\d{3}\\)"), done.headline());
-    }
-
-    private static void pump(Display display, long millis) {
-        long end = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < end) {
-            if (!display.readAndDispatch()) {
-                try { Thread.sleep(10); } catch (InterruptedException e) { Thread.currentThread().interrupt(); return; }
-            }
-        }
     }
 }

@@ -76,13 +76,32 @@ public final class ExperimentAssist implements IContentAssistProcessor, ITextHov
     public static String doc(JsonNode field) {
         if (field == null) return null;
         StringBuilder b = new StringBuilder(field.path("description").asText(""));
-        if (field.has("enum")) b.append("\nOne of: ").append(String.join(", ", values(field)));
+        if (field.has("enum")) b.append("\nOne of: ").append(allowed(field));
         else if (field.has("type")) b.append("\nType: ").append(field.get("type").asText());
+        String range = range(field);
+        if (!range.isEmpty()) b.append("\nRange: ").append(range);
+        String def = defaultValue(field);
+        if (!def.isEmpty()) b.append("\nDefault: ").append(def);
+        return b.toString();
+    }
+
+    /** "1 .. 64", "> 0 .. ", or "" when the field has no numeric bounds. */
+    public static String range(JsonNode field) {
         String low = field.has("minimum") ? field.get("minimum").asText() : field.has("exclusiveMinimum") ? "> " + field.get("exclusiveMinimum").asText() : null;
         String high = field.has("maximum") ? field.get("maximum").asText() : field.has("exclusiveMaximum") ? "< " + field.get("exclusiveMaximum").asText() : null;
-        if (low != null || high != null) b.append("\nRange: ").append(low == null ? "" : low).append(" .. ").append(high == null ? "" : high);
-        if (field.has("default") && !field.get("default").isObject()) b.append("\nDefault: ").append(field.get("default"));
-        return b.toString();
+        return low == null && high == null ? "" : (low == null ? "" : low) + " .. " + (high == null ? "" : high);
+    }
+
+    /** The enum values, else the range, else the type. */
+    public static String allowed(JsonNode field) {
+        if (field.has("enum")) return String.join(", ", values(field));
+        String range = range(field);
+        return !range.isEmpty() ? range : field.path("type").asText("");
+    }
+
+    /** The default as written in a file ("" for none, and for objects whose fields carry their own). */
+    public static String defaultValue(JsonNode field) {
+        return field.has("default") && !field.get("default").isObject() ? field.get("default").toString() : "";
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.nopelab.ui.editor;
 
+import java.util.List;
+import java.util.ListResourceBundle;
+
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.text.DocumentEvent;
@@ -13,6 +16,9 @@ import org.eclipse.ui.IEditorInput;
 import org.eclipse.ui.IFileEditorInput;
 import org.eclipse.ui.editors.text.TextEditor;
 import org.eclipse.ui.editors.text.TextSourceViewerConfiguration;
+import org.eclipse.ui.texteditor.ContentAssistAction;
+import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
+import org.eclipse.ui.texteditor.ITextEditorActionDefinitionIds;
 
 /**
  * The experiment-file editor: YAML text validated as you type (markers in the ruler and the Problems view,
@@ -26,8 +32,12 @@ public final class ExperimentEditor extends TextEditor {
     private final ExperimentAssist assist = new ExperimentAssist();
     private final IDocumentListener revalidate = new IDocumentListener() {
         @Override public void documentAboutToBeChanged(DocumentEvent e) {}
-        @Override public void documentChanged(DocumentEvent e) { validate(VALIDATION_DELAY_MS); }
+        @Override public void documentChanged(DocumentEvent e) {
+            validate(VALIDATION_DELAY_MS);
+            if (outline != null) outline.update();
+        }
     };
+    private ExperimentOutline outline;
 
     @Override
     protected void initializeEditor() {
@@ -47,6 +57,15 @@ public final class ExperimentEditor extends TextEditor {
                 return assist;
             }
         });
+    }
+
+    @Override
+    protected void createActions() {
+        super.createActions();
+        // Ctrl+Space: the text editor binds the command; the editor supplies the action behind it
+        ContentAssistAction assistAction = new ContentAssistAction(new Messages(), "ContentAssist.", this);
+        assistAction.setActionDefinitionId(ITextEditorActionDefinitionIds.CONTENT_ASSIST_PROPOSALS);
+        setAction("ContentAssist", assistAction);
     }
 
     @Override
@@ -73,6 +92,39 @@ public final class ExperimentEditor extends TextEditor {
 
     public IFile file() {
         return getEditorInput() instanceof IFileEditorInput in ? in.getFile() : null;
+    }
+
+    @Override
+    public <T> T getAdapter(Class<T> type) {
+        if (type == IContentOutlinePage.class) {
+            if (outline == null) outline = new ExperimentOutline(this);
+            return type.cast(outline);
+        }
+        return super.getAdapter(type);
+    }
+
+    /** The outline's key tree, for tests. */
+    public List<String> outlineKeys() {
+        IDocument doc = document();
+        return doc == null ? List.of() : flatten(ExperimentOutline.keys(doc), "");
+    }
+
+    private static List<String> flatten(List<ExperimentOutline.Key> keys, String prefix) {
+        List<String> out = new java.util.ArrayList<>();
+        for (ExperimentOutline.Key k : keys) {
+            out.add(prefix + k.name());
+            out.addAll(flatten(k.children(), prefix + k.name() + "."));
+        }
+        return out;
+    }
+
+    /** Labels of the editor's actions (TextEditorAction reads them from a bundle). */
+    public static final class Messages extends ListResourceBundle {
+        @Override
+        protected Object[][] getContents() {
+            return new Object[][] {{"ContentAssist.label", "Content Assist"}, {"ContentAssist.tooltip", "Content Assist"},
+                {"ContentAssist.description", "Proposes keys and values from the experiment schema"}};
+        }
     }
 
     @Override

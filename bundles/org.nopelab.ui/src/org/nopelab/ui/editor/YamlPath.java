@@ -47,7 +47,7 @@ final class YamlPath {
         return doc.get(r.getOffset(), r.getLength());
     }
 
-    private static int indentOf(String s) {
+    static int indentOf(String s) {
         int i = 0;
         while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '-')) i++;
         return i;

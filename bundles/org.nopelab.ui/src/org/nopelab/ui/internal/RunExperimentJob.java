@@ -5,6 +5,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -15,12 +18,15 @@ import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.ui.console.MessageConsoleStream;
 import org.nopelab.charts.ChartFiles;
+import org.nopelab.core.engine.Engines;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.experiment.Problem;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.RunCancelledException;
 import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.train.Trainer;
 import org.nopelab.core.train.TrainingDivergedException;
+import org.nopelab.ui.preferences.Setting;
 
 /**
  * Runs an experiment file as an Eclipse Job: real progress (batches, training steps), cancel at the next batch
@@ -39,6 +45,23 @@ public final class RunExperimentJob extends Job {
     private final Consumer<Path> onResult;
     private final MessageConsoleStream console;
     private volatile Path result;
+    private final List<Trainer.Row> curve = new CopyOnWriteArrayList<>();
+    /** Told of every training point of every run, on the job's thread (views hop to the UI thread). */
+    private static final List<BiConsumer<RunExperimentJob, List<Trainer.Row>>> TRAINING_LISTENERS = new CopyOnWriteArrayList<>();
+
+    /** Listens to the training curves of all runs as they grow; each call gets the curve so far. */
+    public static void addTrainingListener(BiConsumer<RunExperimentJob, List<Trainer.Row>> l) {
+        TRAINING_LISTENERS.add(l);
+    }
+
+    public static void removeTrainingListener(BiConsumer<RunExperimentJob, List<Trainer.Row>> l) {
+        TRAINING_LISTENERS.remove(l);
+    }
+
+    /** The training curve so far (a paired experiment trains once; the curve restarts if it trains again). */
+    public List<Trainer.Row> trainingCurve() {
+        return List.copyOf(curve);
+    }
 
     public RunExperimentJob(Path experiment, Path outDir, Consumer<Path> onResult) {
         super("Run " + experiment.getFileName());
@@ -66,8 +89,17 @@ public final class RunExperimentJob extends Job {
         }
         console.println("NoPE Lab: " + experiment + " -> " + outDir.toAbsolutePath());
         try {
+            Engines.threads(Setting.threads());
             result = ExperimentRunner.run(read.experiment(), read.resolved(), Files.readString(experiment), outDir,
-                    ChartFiles.pngRenderer(), new JobMonitor(progress, console));
+                    ChartFiles.pngRenderer(), new JobMonitor(progress, console) {
+                        @Override
+                        public void trainingPoint(Trainer.Row row) {
+                            if (!curve.isEmpty() && row.step() <= curve.get(curve.size() - 1).step()) curve.clear();
+                            curve.add(row);
+                            List<Trainer.Row> now = trainingCurve();
+                            for (var l : TRAINING_LISTENERS) l.accept(RunExperimentJob.this, now);
+                        }
+                    });
             console.println("result folder: " + result.toAbsolutePath());
             if (onResult != null) onResult.accept(result);
             return Status.OK_STATUS;
@@ -86,7 +118,7 @@ public final class RunExperimentJob extends Job {
     }
 
     /** RunMonitor over an IProgressMonitor: each begin() is a new task whose work the bar shows. */
-    private static final class JobMonitor implements RunMonitor {
+    private static class JobMonitor implements RunMonitor {
         private final IProgressMonitor progress;
         private final MessageConsoleStream console;
         private SubMonitor task;

@@ -25,6 +25,7 @@ import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.StateMetrics;
 import org.nopelab.ui.internal.RunExperimentJob;
+import org.nopelab.ui.preferences.Setting;
 
 /**
  * Past and running runs: every result folder under the results folder (newest first) with its experiment,
@@ -88,7 +89,7 @@ public final class RunsView extends ViewPart {
                 runs.add(new Run(j.getState() == Job.RUNNING ? "running" : "queued", run.getName().replaceFirst("^Run ", ""), "", "", "", null));
             }
         }
-        Path root = Path.of(System.getProperty("nopelab.results", "results"));
+        Path root = Setting.resultsDir();
         if (Files.isDirectory(root)) {
             try (Stream<Path> dirs = Files.list(root)) {
                 dirs.filter(ResultFolder::isResult).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())

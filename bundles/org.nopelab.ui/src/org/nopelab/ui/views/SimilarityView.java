@@ -3,15 +3,15 @@ package org.nopelab.ui.views;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.jface.action.Action;
-import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
@@ -19,65 +19,92 @@ import org.eclipse.swt.custom.CTabItem;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.DirectoryDialog;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
-import org.eclipse.ui.ide.IDE;
+import org.eclipse.swt.widgets.Scale;
 import org.eclipse.ui.part.ViewPart;
-import org.nopelab.charts.LineCharts;
-import org.nopelab.charts.ScoreChart;
+import org.jfree.chart.JFreeChart;
+import org.nopelab.charts.ColourMap;
 import org.nopelab.charts.SimilarityHeatmap;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
+import org.nopelab.core.train.Trainer;
 import org.nopelab.ui.editor.ExperimentEditor;
 import org.nopelab.ui.editor.Experiments;
 import org.nopelab.ui.internal.ChartCanvas;
+import org.nopelab.ui.internal.ResultCharts;
 import org.nopelab.ui.internal.RunExperimentJob;
+import org.nopelab.ui.internal.Runs;
+import org.nopelab.ui.preferences.Setting;
 
 /**
- * Per-layer self-similarity heatmaps of one result folder, a state selector, and the adjacency scores by
- * layer beside them. Opens the folder named by -Dnopelab.result, else the newest one under
- * -Dnopelab.results (default ./results); -Dnopelab.run=FILE starts a run of FILE at once, -Dnopelab.edit=FILE opens it in the editor.
+ * One result folder: per-layer self-similarity heatmaps (layer selector and slider, optionally one colour
+ * scale for every layer and subject), adjacency scores by layer, subjects side by side with their difference
+ * map, variance, probes and training curves. Opens the folder named by -Dnopelab.result, else the newest one
+ * in the result location; -Dnopelab.run=FILE starts a run of FILE at once, -Dnopelab.edit=FILE edits it.
  */
 public final class SimilarityView extends ViewPart {
     public static final String ID = "org.nopelab.ui.views.similarity";
 
     private Label source;
     private Combo subjectSelector;
+    private Combo compareSelector;
     private Combo stateSelector;
-    private List<Path> subjectFolders = List.of();
+    private Scale stateSlider;
+    private Button sharedScale;
     private Label scoreLine;
-    private ChartCanvas heatmap;
-    private ChartCanvas scores;
-    private ChartCanvas variance;
-    private ChartCanvas probes;
-    private ChartCanvas training;
+    private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, training;
+    private final List<ResultFolder> subjects = new ArrayList<>();
     private ResultFolder result;
+    private int subject;
+    private double[] sharedRange; // computed once per opened result, when asked for
+    private int liveUpdates;
+    /** Draws the training curve of a running job as it grows (the job calls on its own thread). */
+    private final BiConsumer<RunExperimentJob, List<Trainer.Row>> live = (job, rows) -> {
+        if (training == null || training.isDisposed()) return;
+        training.getDisplay().asyncExec(() -> {
+            if (training.isDisposed() || job.getState() != org.eclipse.core.runtime.jobs.Job.RUNNING) return;
+            training.setChart(ResultCharts.liveTraining(job.getName().replaceFirst("^Run ", "") + " - training (running)", rows));
+            liveUpdates++;
+        });
+    };
 
     @Override
     public void createPartControl(Composite parent) {
         parent.setLayout(new GridLayout(1, false));
         Composite bar = new Composite(parent, SWT.NONE);
         bar.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
-        bar.setLayout(new GridLayout(5, false));
-        // commands live in the view's toolbar, so the bar keeps its width for the selectors
-        IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
-        toolbar.add(action("Open experiment...", "Edit an experiment file, validated as you type", this::chooseAndEdit));
-        toolbar.add(action("Run experiment...", "Run an experiment file as a background job; its result opens here when done", this::chooseAndRun));
-        toolbar.add(action("Open result...", "Open a result folder", this::chooseFolder));
+        bar.setLayout(new GridLayout(8, false));
         new Label(bar, SWT.NONE).setText("Subject:");
-        subjectSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
-        subjectSelector.setLayoutData(new GridData(120, SWT.DEFAULT));
-        subjectSelector.addListener(SWT.Selection, e -> showSubject(subjectSelector.getSelectionIndex()));
+        subjectSelector = combo(bar, 110, () -> showSubject(subjectSelector.getSelectionIndex()));
+        new Label(bar, SWT.NONE).setText("vs");
+        compareSelector = combo(bar, 110, this::showCompare);
+        compareSelector.setToolTipText("The subject the Compare tab sets beside the selected one");
         new Label(bar, SWT.NONE).setText("State:");
-        stateSelector = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
-        stateSelector.setLayoutData(new GridData(140, SWT.DEFAULT));
-        stateSelector.addListener(SWT.Selection, e -> showState(stateSelector.getSelectionIndex()));
-        source = new Label(bar, SWT.NONE);
-        source.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        stateSelector = combo(bar, 120, () -> showState(stateSelector.getSelectionIndex()));
+        stateSlider = new Scale(bar, SWT.HORIZONTAL);
+        stateSlider.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        stateSlider.setToolTipText("Slide through the layers");
+        stateSlider.addListener(SWT.Selection, e -> showState(stateSlider.getSelection()));
+        sharedScale = new Button(bar, SWT.CHECK);
+        sharedScale.setText("One scale");
+        sharedScale.setToolTipText("One colour scale for every layer and subject of the result, so colours compare across heatmaps");
+        sharedScale.addListener(SWT.Selection, e -> showState(stateSelector.getSelectionIndex()));
+        Action exportAll = new Action("Export all charts...") {
+            @Override
+            public void run() {
+                chooseAndExportAll();
+            }
+        };
+        exportAll.setToolTipText("Every chart of this result (all layers, all subjects) as PNG, SVG and CSV");
+        getViewSite().getActionBars().getMenuManager().add(exportAll);
+        source = new Label(parent, SWT.NONE);
+        source.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
         scoreLine = new Label(parent, SWT.WRAP);
         GridData wrap = new GridData(SWT.FILL, SWT.TOP, true, false);
         wrap.widthHint = 400; // wrap to the view's width instead of widening it
@@ -90,6 +117,11 @@ public final class SimilarityView extends ViewPart {
         scores = new ChartCanvas(charts);
         charts.setWeights(3, 2);
         tab(tabs, "Similarity", charts);
+        SashForm compare = new SashForm(tabs, SWT.HORIZONTAL);
+        compareA = new ChartCanvas(compare);
+        compareB = new ChartCanvas(compare);
+        difference = new ChartCanvas(compare);
+        tab(tabs, "Compare", compare);
         variance = new ChartCanvas(tabs);
         tab(tabs, "Variance", variance);
         probes = new ChartCanvas(tabs);
@@ -97,8 +129,9 @@ public final class SimilarityView extends ViewPart {
         training = new ChartCanvas(tabs);
         tab(tabs, "Training", training);
         tabs.setSelection(0);
+        RunExperimentJob.addTrainingListener(live);
 
-        initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: Run experiment... or open a result folder."));
+        initialFolder().ifPresentOrElse(this::open, () -> source.setText("No result yet: Run Experiment (Ctrl+F11) or Open Result."));
         String runAtStart = System.getProperty("nopelab.run");
         if (runAtStart != null && !runAtStart.isBlank()) run(Path.of(runAtStart));
         String editAtStart = System.getProperty("nopelab.edit");
@@ -111,10 +144,17 @@ public final class SimilarityView extends ViewPart {
         });
     }
 
+    private static Combo combo(Composite bar, int width, Runnable onSelect) {
+        Combo c = new Combo(bar, SWT.READ_ONLY | SWT.DROP_DOWN);
+        c.setLayoutData(new GridData(width, SWT.DEFAULT));
+        c.addListener(SWT.Selection, e -> onSelect.run());
+        return c;
+    }
+
     private static Optional<Path> initialFolder() {
         String one = System.getProperty("nopelab.result");
         if (one != null && !one.isBlank()) return Optional.of(Path.of(one));
-        Path root = Path.of(System.getProperty("nopelab.results", "results"));
+        Path root = Setting.resultsDir();
         if (!Files.isDirectory(root)) return Optional.empty();
         try (Stream<Path> dirs = Files.list(root)) {
             return dirs.filter(ResultFolder::isResult).max(Comparator.comparing(p -> p.toFile().lastModified()));
@@ -123,112 +163,82 @@ public final class SimilarityView extends ViewPart {
         }
     }
 
-    private static Action action(String text, String tip, Runnable body) {
-        Action a = new Action(text) {
-            @Override
-            public void run() {
-                body.run();
-            }
-        };
-        a.setToolTipText(tip);
-        return a;
-    }
-
-    private void chooseAndEdit() {
-        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.OPEN);
-        dialog.setText("Open a NoPE Lab experiment");
-        dialog.setFilterExtensions(new String[] {"*.yaml;*.yml", "*"});
-        String file = dialog.open();
-        if (file == null) return;
-        try {
-            edit(Path.of(file));
-        } catch (CoreException e) {
-            MessageDialog.openError(getSite().getShell(), "Cannot open experiment", e.getMessage());
-        }
-    }
-
     /** Opens an experiment file (linked into the Experiments project) in the experiment editor. */
     public ExperimentEditor edit(Path file) throws CoreException {
-        return (ExperimentEditor) IDE.openEditor(getSite().getPage(), Experiments.link(file), ExperimentEditor.ID);
-    }
-
-    private void chooseAndRun() {
-        FileDialog dialog = new FileDialog(getSite().getShell(), SWT.OPEN);
-        dialog.setText("Run a NoPE Lab experiment");
-        dialog.setFilterExtensions(new String[] {"*.yaml;*.yml;*.json", "*"});
-        String file = dialog.open();
-        if (file != null) run(Path.of(file));
+        return Experiments.open(getSite().getPage(), file);
     }
 
     /** Schedules a run of an experiment file into the results folder; shows its result when it succeeds. */
     public RunExperimentJob run(Path experiment) {
-        Path out = Path.of(System.getProperty("nopelab.results", "results"));
-        RunExperimentJob job = new RunExperimentJob(experiment, out, dir -> heatmap.getDisplay().asyncExec(() -> {
-            if (!heatmap.isDisposed()) open(dir);
-        }));
-        job.schedule();
-        return job;
+        return Runs.start(experiment);
     }
 
-    private void chooseFolder() {
-        DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
-        dialog.setText("Open a NoPE Lab result folder");
-        String dir = dialog.open();
-        if (dir != null) open(Path.of(dir));
-    }
-
-    /** Shows a result folder (for a paired result, its first subject), starting after the input layer. */
+    /** Shows a result folder (for a paired result, its first subject beside its second), starting after the input layer. */
     public void open(Path dir) {
+        List<ResultFolder> opened = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         try {
-            subjectFolders = ResultFolder.subjects(dir);
+            for (Path p : ResultFolder.subjects(dir)) {
+                opened.add(ResultFolder.open(p));
+                names.add(p.equals(dir) ? "(single)" : p.getFileName().toString());
+            }
         } catch (IOException e) {
             MessageDialog.openError(getSite().getShell(), "Cannot open result", e.getMessage());
             return;
         }
-        subjectSelector.setItems(subjectFolders.stream().map(p -> p.equals(dir) ? "(single)" : p.getFileName().toString()).toArray(String[]::new));
-        subjectSelector.setEnabled(subjectFolders.size() > 1);
+        subjects.clear();
+        subjects.addAll(opened);
+        sharedRange = null;
+        String[] items = names.toArray(String[]::new);
+        subjectSelector.setItems(items);
+        subjectSelector.setEnabled(items.length > 1);
+        compareSelector.setItems(items);
+        compareSelector.setEnabled(items.length > 1);
+        compareSelector.select(Math.min(1, items.length - 1));
+        source.setToolTipText(dir.toAbsolutePath().toString());
         showSubject(0);
     }
 
     /** Shows one subject of the open result by index. */
     public void showSubject(int index) {
-        if (index < 0 || index >= subjectFolders.size()) return;
+        if (index < 0 || index >= subjects.size()) return;
+        subject = index;
         subjectSelector.select(index);
-        Path dir = subjectFolders.get(index);
-        try {
-            result = ResultFolder.open(dir);
-        } catch (IOException e) {
-            MessageDialog.openError(getSite().getShell(), "Cannot open result", e.getMessage());
-            return;
-        }
+        result = subjects.get(index);
         List<StateMetrics> states = result.summary().states();
         stateSelector.setItems(states.stream().map(StateMetrics::name).toArray(String[]::new));
+        stateSlider.setMinimum(0);
+        stateSlider.setMaximum(Math.max(1, states.size() - 1));
+        stateSlider.setPageIncrement(1);
+        stateSlider.setEnabled(states.size() > 1);
         var trained = result.summary().training();
         source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
                 + result.summary().positions() + " positions"
                 + (trained == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", trained.task(), trained.tokenAccuracy())));
-        source.setToolTipText(dir.toAbsolutePath().toString());
-        scores.setChart(ScoreChart.create("Adjacency by layer", states));
-        variance.setChart(LineCharts.variance(result.summary().experiment() + " - variance by position", states));
-        probes.setChart(states.get(0).probes() == null ? null : LineCharts.probes(result.summary().experiment() + " - position probes", states));
+        scores.setChart(ResultCharts.scores(result));
+        variance.setChart(ResultCharts.variance(result));
+        probes.setChart(ResultCharts.probes(result));
+        probes.setMessage("This result has no probes (analysis.probes: false).");
         try {
-            Map<String, double[]> curve = result.trainingCurve();
-            training.setChart(curve.isEmpty() ? null : LineCharts.training(result.summary().experiment() + " - training",
-                    curve.get("step"), curve.get("loss"), curve.get("eval_token_accuracy")));
+            training.setChart(ResultCharts.training(result));
         } catch (IOException e) {
             training.setChart(null);
         }
+        training.setMessage("A random-init result has no training curve.");
         showState(Math.min(1, states.size() - 1));
         source.getParent().layout();
     }
 
     /** Selects a state by its index in the result (0 = the input layer). */
     public void showState(int index) {
-        if (result == null || index < 0) return;
+        if (result == null || index < 0 || index >= result.summary().states().size()) return;
         StateMetrics s = result.summary().states().get(index);
         stateSelector.select(index);
+        stateSlider.setSelection(index);
         try {
-            heatmap.setChart(SimilarityHeatmap.create(result.summary().experiment() + " - " + s.name(), result.matrix(s)));
+            double[][] m = result.matrix(s);
+            double[] range = sharedScale.getSelection() ? sharedRange() : SimilarityHeatmap.range(m);
+            heatmap.setChart(heatmap(result.summary().experiment() + " - " + s.name(), m, range));
         } catch (IOException e) {
             MessageDialog.openError(getSite().getShell(), "Cannot read matrix", e.getMessage());
             return;
@@ -241,19 +251,111 @@ public final class SimilarityView extends ViewPart {
         }
         scoreLine.setText(line.toString());
         scoreLine.getParent().layout();
+        showCompare();
     }
 
-    private static void tab(CTabFolder tabs, String name, org.eclipse.swt.widgets.Control control) {
+    /**
+     * The Compare tab: the selected subject and the "vs" subject at the selected state on one colour scale,
+     * and their difference (selected minus other) on a diverging scale.
+     */
+    private void showCompare() {
+        int other = compareSelector.getSelectionIndex();
+        String state = stateSelector.getText();
+        ChartCanvas[] canvases = {compareA, compareB, difference};
+        if (subjects.size() < 2 || other < 0 || other == subject) {
+            for (ChartCanvas c : canvases) c.setChart(null);
+            compareA.setMessage(subjects.size() < 2
+                    ? "Compare needs a result with two or more subjects (e.g. random and trained; see examples/train-modp.yaml)."
+                    : "Choose a different subject after \"vs\" to compare.");
+            return;
+        }
+        ResultFolder b = subjects.get(other);
+        Optional<StateMetrics> sa = find(result, state), sb = find(b, state);
+        if (sa.isEmpty() || sb.isEmpty()) {
+            for (ChartCanvas c : canvases) c.setChart(null);
+            compareA.setMessage(compareSelector.getText() + " has no state " + state + ".");
+            return;
+        }
+        try {
+            double[][] ma = result.matrix(sa.get()), mb = b.matrix(sb.get());
+            if (ma.length != mb.length) {
+                for (ChartCanvas c : canvases) c.setChart(null);
+                compareA.setMessage("The subjects were analysed at different lengths (" + ma.length + " and " + mb.length + " positions).");
+                return;
+            }
+            double[] range = sharedScale.getSelection() ? sharedRange() : SimilarityHeatmap.range(ma, mb);
+            compareA.setChart(heatmap(subjectSelector.getText() + " - " + state, ma, range));
+            compareB.setChart(heatmap(compareSelector.getText() + " - " + state, mb, range));
+            difference.setChart(SimilarityHeatmap.difference(subjectSelector.getText() + " minus " + compareSelector.getText(), ma, mb));
+        } catch (IOException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot read matrix", e.getMessage());
+        }
+    }
+
+    private static Optional<StateMetrics> find(ResultFolder r, String state) {
+        return r.summary().states().stream().filter(s -> s.name().equals(state)).findFirst();
+    }
+
+    private static JFreeChart heatmap(String title, double[][] m, double[] range) {
+        return ResultCharts.heatmap(title, m, range, ColourMap.named(Setting.COLOUR_MAP.value()));
+    }
+
+    /** Writes every chart of the open result (all states of all subjects) as PNG, SVG and CSV into dir. */
+    public List<Path> exportAll(Path dir) throws IOException {
+        List<String> names = new ArrayList<>(List.of(subjectSelector.getItems()));
+        return ResultCharts.exportAll(subjects, names, dir, ColourMap.named(Setting.COLOUR_MAP.value()));
+    }
+
+    private void chooseAndExportAll() {
+        if (subjects.isEmpty()) return;
+        DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
+        dialog.setText("Export every chart of " + source.getText() + " (PNG, SVG, CSV)");
+        String dir = dialog.open();
+        if (dir == null) return;
+        try {
+            List<Path> files = exportAll(Path.of(dir));
+            MessageDialog.openInformation(getSite().getShell(), "Export all charts", files.size() + " files written to " + dir);
+        } catch (IOException e) {
+            MessageDialog.openError(getSite().getShell(), "Export failed", e.getMessage());
+        }
+    }
+
+    /** The off-diagonal range over every state of every subject of the open result. */
+    private double[] sharedRange() throws IOException {
+        if (sharedRange == null) {
+            List<double[][]> all = new ArrayList<>();
+            for (ResultFolder r : subjects) for (StateMetrics s : r.summary().states()) all.add(r.matrix(s));
+            sharedRange = SimilarityHeatmap.range(all.toArray(double[][][]::new));
+        }
+        return sharedRange;
+    }
+
+    /** Selects the subject the Compare tab sets beside the selected one. */
+    public void compareWith(int index) {
+        compareSelector.select(index);
+        showCompare();
+    }
+
+    /** Turns the one-colour-scale-for-everything option on or off. */
+    public void shareScale(boolean on) {
+        sharedScale.setSelection(on);
+        showState(stateSelector.getSelectionIndex());
+    }
+
+    private static void tab(CTabFolder tabs, String name, Control control) {
         CTabItem item = new CTabItem(tabs, SWT.NONE);
         item.setText(name);
         item.setControl(control);
     }
 
-    /** The canvas of a tab's chart: similarity, scores, variance, probes, training. */
+    /** The canvas of a chart: similarity, scores, compare-a, compare-b, difference, variance, probes, training. */
     public ChartCanvas canvas(String which) {
         return switch (which) {
             case "similarity" -> heatmap;
             case "scores" -> scores;
+            case "compare-a" -> compareA;
+            case "compare-b" -> compareB;
+            case "difference" -> difference;
             case "variance" -> variance;
             case "probes" -> probes;
             case "training" -> training;
@@ -273,9 +375,19 @@ public final class SimilarityView extends ViewPart {
         return stateSelector.getText();
     }
 
+    /** How many times a running job's training curve was drawn. */
+    public int liveUpdates() {
+        return liveUpdates;
+    }
+
+    @Override
+    public void dispose() {
+        RunExperimentJob.removeTrainingListener(live);
+        super.dispose();
+    }
+
     @Override
     public void setFocus() {
         stateSelector.setFocus();
     }
-
 }

@@ -29,6 +29,18 @@ public final class Nd4jEngine implements TransformerEngine {
             .initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
+    private static int launchThreads = -1;
+
+    /** Threads of ND4J's native loops and of BLAS; n <= 0 restores what the process started with. */
+    public static synchronized void threads(int n) {
+        Nd4jContext.run(() -> {
+            if (launchThreads < 0) launchThreads = Nd4j.getEnvironment().maxThreads();
+            int t = n > 0 ? n : launchThreads;
+            Nd4j.getEnvironment().setMaxThreads(t);
+            Nd4j.factory().blas().setMaxThreads(t);
+        });
+    }
+
     @Override
     public String name() {
         return "nd4j";
@@ -36,10 +48,15 @@ public final class Nd4jEngine implements TransformerEngine {
 
     @Override
     public HiddenStates forward(ModelConfig c, ModelWeights w, int[][] tokens) {
+        return forward(c, w, tokens, () -> {});
+    }
+
+    @Override
+    public HiddenStates forward(ModelConfig c, ModelWeights w, int[][] tokens, Runnable betweenBlocks) {
         return Nd4jContext.call(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-forward")) {
                 HiddenStates states = new HiddenStates();
-                new Nd4jTransformer(c, w, tokens, DataType.FLOAT).forward(states);
+                new Nd4jTransformer(c, w, tokens, DataType.FLOAT).forward(states, betweenBlocks);
                 return states;
             }
         });

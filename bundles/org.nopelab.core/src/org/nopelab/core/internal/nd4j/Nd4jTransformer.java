@@ -66,11 +66,17 @@ final class Nd4jTransformer {
 
     /** Forward pass; with capture, every named hidden state is copied out as float32. */
     INDArray forward(HiddenStates capture) {
+        return forward(capture, () -> {});
+    }
+
+    /** Forward pass calling betweenBlocks before each block: a cancel check may throw there. */
+    INDArray forward(HiddenStates capture, Runnable betweenBlocks) {
         this.states = capture;
         INDArray x = embed();
         keep(HiddenStates.layer(0), x);
         mask = c.attention() == AttentionMask.causal ? causalMask() : null;
         for (int i = 0; i < c.layers(); i++) {
+            betweenBlocks.run();
             int l = i + 1;
             BlockCache bc = new BlockCache();
             blocks.add(bc);

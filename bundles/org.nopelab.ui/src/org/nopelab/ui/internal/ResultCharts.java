@@ -1,0 +1,101 @@
+package org.nopelab.ui.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jfree.chart.JFreeChart;
+import org.nopelab.charts.ChartFiles;
+import org.nopelab.charts.ColourMap;
+import org.nopelab.charts.LineCharts;
+import org.nopelab.charts.ScoreChart;
+import org.nopelab.charts.SimilarityHeatmap;
+import org.nopelab.core.run.ResultFolder;
+import org.nopelab.core.run.StateMetrics;
+import org.nopelab.core.train.Trainer;
+
+/** The charts of one subject of a result, built one way for the views and for "Export all charts". */
+public final class ResultCharts {
+    private ResultCharts() {}
+
+    public static JFreeChart heatmap(String title, double[][] m, double[] range, ColourMap map) {
+        return SimilarityHeatmap.create(title, m, range[0], range[1], map, "cosine similarity");
+    }
+
+    public static JFreeChart scores(ResultFolder r) {
+        return ScoreChart.create(r.summary().experiment() + " - adjacency by layer", r.summary().states());
+    }
+
+    public static JFreeChart variance(ResultFolder r) {
+        return LineCharts.variance(r.summary().experiment() + " - variance by position", r.summary().states());
+    }
+
+    /** Null when the result has no probes. */
+    public static JFreeChart probes(ResultFolder r) {
+        List<StateMetrics> states = r.summary().states();
+        return states.get(0).probes() == null ? null : LineCharts.probes(r.summary().experiment() + " - position probes", states);
+    }
+
+    /** Null for a random-init result. */
+    public static JFreeChart training(ResultFolder r) throws IOException {
+        Map<String, double[]> curve = r.trainingCurve();
+        return curve.isEmpty() ? null : LineCharts.training(r.summary().experiment() + " - training",
+                curve.get("step"), curve.get("loss"), curve.get("eval_token_accuracy"));
+    }
+
+    /** The curve of a run still training, from its evaluation points so far. */
+    public static JFreeChart liveTraining(String title, List<Trainer.Row> rows) {
+        double[] step = rows.stream().mapToDouble(Trainer.Row::step).toArray();
+        double[] loss = rows.stream().mapToDouble(Trainer.Row::loss).toArray();
+        double[] accuracy = rows.stream().mapToDouble(Trainer.Row::evalTokenAccuracy).toArray();
+        return LineCharts.training(title, step, loss, accuracy);
+    }
+
+    /**
+     * Every chart of a result as PNG, SVG and CSV into dir: per subject the heatmap of every state, scores,
+     * variance, probes and training; with several subjects, the difference of each from the first per state.
+     * Returns the files written.
+     */
+    public static List<Path> exportAll(List<ResultFolder> subjects, List<String> names, Path dir, ColourMap map) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, JFreeChart> charts = new LinkedHashMap<>();
+        for (int k = 0; k < subjects.size(); k++) {
+            ResultFolder r = subjects.get(k);
+            String prefix = subjects.size() == 1 ? "" : names.get(k) + "-";
+            for (StateMetrics s : r.summary().states()) {
+                double[][] m = r.matrix(s);
+                charts.put(prefix + "similarity-" + s.name(), heatmap(r.summary().experiment() + " - " + s.name(), m, SimilarityHeatmap.range(m), map));
+                if (k > 0) {
+                    var base = subjects.get(0).summary().states().stream().filter(b -> b.name().equals(s.name())).findFirst();
+                    if (base.isPresent() && subjects.get(0).matrix(base.get()).length == m.length) {
+                        charts.put("difference-" + names.get(0) + "-minus-" + names.get(k) + "-" + s.name(),
+                                SimilarityHeatmap.difference(names.get(0) + " minus " + names.get(k) + " - " + s.name(), subjects.get(0).matrix(base.get()), m));
+                    }
+                }
+            }
+            charts.put(prefix + "scores", scores(r));
+            charts.put(prefix + "variance", variance(r));
+            charts.put(prefix + "probes", probes(r));
+            charts.put(prefix + "training", training(r));
+        }
+        List<Path> written = new ArrayList<>();
+        for (var e : charts.entrySet()) {
+            if (e.getValue() == null) continue;
+            Path base = dir.resolve(e.getKey());
+            ChartFiles.png(e.getValue(), written(written, base, "png"), ChartFiles.WIDTH, ChartFiles.HEIGHT);
+            ChartFiles.svg(e.getValue(), written(written, base, "svg"), ChartFiles.WIDTH, ChartFiles.HEIGHT);
+            ChartFiles.csv(e.getValue(), written(written, base, "csv"));
+        }
+        return written;
+    }
+
+    private static Path written(List<Path> list, Path base, String ext) {
+        Path p = base.resolveSibling(base.getFileName() + "." + ext);
+        list.add(p);
+        return p;
+    }
+}

@@ -19,13 +19,13 @@ public final class Perspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         String editors = layout.getEditorArea();
         layout.addView(IPageLayout.ID_PROJECT_EXPLORER, IPageLayout.LEFT, 0.16f, editors);
-        layout.addView(SimilarityView.ID, IPageLayout.RIGHT, 0.42f, editors);
+        layout.addView(SimilarityView.ID, IPageLayout.RIGHT, 0.36f, editors);
         IFolderLayout bottom = layout.createFolder("org.nopelab.ui.bottom", IPageLayout.BOTTOM, 0.72f, editors);
         bottom.addView(RunsView.ID);
         bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
         bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
         bottom.addPlaceholder(ReferenceView.ID);
-        layout.addPlaceholder(IPageLayout.ID_OUTLINE, IPageLayout.BOTTOM, 0.6f, IPageLayout.ID_PROJECT_EXPLORER);
+        layout.addView(IPageLayout.ID_OUTLINE, IPageLayout.BOTTOM, 0.55f, IPageLayout.ID_PROJECT_EXPLORER);
         layout.addShowViewShortcut(IPageLayout.ID_PROJECT_EXPLORER);
         layout.addShowViewShortcut(IPageLayout.ID_OUTLINE);
         layout.addShowViewShortcut(SimilarityView.ID);

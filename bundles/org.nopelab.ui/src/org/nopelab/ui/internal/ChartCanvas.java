@@ -33,6 +33,7 @@ public final class ChartCanvas extends Canvas {
     private JFreeChart chart;
     private int paints;
     private String message = "";
+    private boolean square;
     private final ChartChangeListener repaint = (ChartChangeEvent e) -> redraw();
     /** Where the last paint put the plot's data area: zoom and tooltips map pointer positions through it. */
     private final ChartRenderingInfo info = new ChartRenderingInfo(null);
@@ -74,6 +75,7 @@ public final class ChartCanvas extends Canvas {
             redraw();
         });
         addListener(SWT.MouseDoubleClick, e -> resetZoom());
+        addListener(SWT.MouseExit, e -> setToolTipText(null)); // no stale value once the pointer has left
         addListener(SWT.MouseVerticalWheel, e -> zoomAround(e.x, e.y, e.count > 0 ? 0.8 : 1.25));
     }
 
@@ -100,6 +102,12 @@ public final class ChartCanvas extends Canvas {
     /** The plot's data area in canvas pixels as last painted. */
     public Rectangle2D dataArea() {
         return (Rectangle2D) info.getPlotInfo().getDataArea().clone();
+    }
+
+    /** Keeps the plot roughly square (heatmaps: a cell is as wide as it is high), centred in the canvas. */
+    public void setSquare(boolean on) {
+        square = on;
+        redraw();
     }
 
     /** Shown instead of a chart when there is none (why it is empty, what to do). */
@@ -165,6 +173,15 @@ public final class ChartCanvas extends Canvas {
         return paints;
     }
 
+    /** Title and axis take ~70 px of height, axis and colour legend ~110 px of width. */
+    private Rectangle chartArea(org.eclipse.swt.graphics.Rectangle area) {
+        if (!square) return new Rectangle(0, 0, area.width, area.height);
+        int w = area.width, h = area.height;
+        if (w - 110 < h - 70) h = Math.max(100, w - 40);
+        else w = Math.max(100, h + 40);
+        return new Rectangle((area.width - w) / 2, (area.height - h) / 2, w, h);
+    }
+
     private void paint(GC gc) {
         org.eclipse.swt.graphics.Rectangle area = getClientArea();
         gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_WHITE));
@@ -176,7 +193,7 @@ public final class ChartCanvas extends Canvas {
         if (chart == null || area.width <= 0 || area.height <= 0) return;
         SWTGraphics2D g2 = new SWTGraphics2D(gc);
         try {
-            chart.draw(g2, new Rectangle(0, 0, area.width, area.height), null, info);
+            chart.draw(g2, chartArea(area), null, info);
             paints++;
         } finally {
             g2.dispose();

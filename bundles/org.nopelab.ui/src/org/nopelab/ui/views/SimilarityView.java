@@ -88,7 +88,9 @@ public final class SimilarityView extends ViewPart {
         new Label(bar, SWT.NONE).setText("State:");
         stateSelector = combo(bar, 120, () -> showState(stateSelector.getSelectionIndex()));
         stateSlider = new Scale(bar, SWT.HORIZONTAL);
-        stateSlider.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+        GridData slider = new GridData(SWT.FILL, SWT.CENTER, true, false);
+        slider.minimumWidth = 100;
+        stateSlider.setLayoutData(slider);
         stateSlider.setToolTipText("Slide through the layers");
         stateSlider.addListener(SWT.Selection, e -> showState(stateSlider.getSelection()));
         sharedScale = new Button(bar, SWT.CHECK);
@@ -121,6 +123,7 @@ public final class SimilarityView extends ViewPart {
         compareA = new ChartCanvas(compare);
         compareB = new ChartCanvas(compare);
         difference = new ChartCanvas(compare);
+        for (ChartCanvas c : new ChartCanvas[] {heatmap, compareA, compareB, difference}) c.setSquare(true);
         tab(tabs, "Compare", compare);
         variance = new ChartCanvas(tabs);
         tab(tabs, "Variance", variance);

@@ -18,7 +18,10 @@ import org.eclipse.ui.ide.IDE;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nopelab.ui.editor.ExperimentAssist;
+import org.eclipse.ui.part.MultiPageEditorSite;
 import org.nopelab.ui.editor.ExperimentEditor;
+import org.nopelab.ui.editor.ExperimentFormEditor;
+import org.nopelab.ui.editor.ExperimentFormPage;
 import org.nopelab.ui.editor.ExperimentMarkers;
 import org.nopelab.ui.views.SimilarityView;
 
@@ -58,6 +61,38 @@ class ExperimentEditorTest {
         doc.set(VALID);
         assertEquals(0, markers(editor, 0).length, "fixing the file clears its markers");
         editor.close(false);
+    }
+
+    @Test
+    void formPageAndSourceEditTheSameText() throws Exception {
+        Path file = tmp.resolve("form.yaml");
+        Files.writeString(file, VALID.replace("name: edited\n", "name: form  # a comment the form keeps\n"));
+        ExperimentEditor source = ((SimilarityView) Ui.page().showView(SimilarityView.ID)).edit(file);
+        ExperimentFormEditor form = (ExperimentFormEditor) ((MultiPageEditorSite) source.getSite()).getMultiPageEditor();
+        form.setActivePage(ExperimentFormPage.ID);
+        ExperimentFormPage overview = form.overview();
+        IDocument doc = source.document();
+        assertEquals("4", overview.field("model.heads"));
+        assertEquals("form", overview.field("name"));
+        assertEquals("", overview.field("model.activation"), "a missing key shows empty: its default applies");
+
+        overview.setField("model.heads", "8");
+        overview.setField("model.activation", "silu");
+        overview.setField("train.steps", "100");
+        overview.setField("model.layers", "");
+        assertEquals("schema: nopelab/experiment/1\nname: form  # a comment the form keeps\nmodel:\n  d_model: 32\n  heads: 8\n  activation: silu\n"
+                + "input:\n  seq_len: 10\ntrain:\n  steps: 100\n", doc.get(), "each field rewrote its own line only");
+        overview.setField("name", "renamed");
+        assertTrue(doc.get().contains("name: renamed  # a comment the form keeps\n"), doc.get());
+
+        doc.set(doc.get().replace("heads: 8", "heads: 0"));
+        assertEquals("0", overview.field("model.heads"), "the form follows the text");
+        assertTrue(Ui.until(() -> overview.showsProblem("model.heads"), 5_000), "the field shows its key's problem marker");
+        doc.set(doc.get().replace("heads: 0", "heads: 2"));
+        assertTrue(Ui.until(() -> !overview.showsProblem("model.heads"), 5_000));
+        assertTrue(form.isDirty());
+        source.close(false);
+        assertTrue(Ui.until(() -> Ui.page().findEditor(form.getEditorInput()) == null, 2_000), "closing the Source page closes the editor");
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.eclipse.ui.IEditorPart;
 import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.handlers.HandlerUtil;
 import org.nopelab.ui.editor.ExperimentEditor;
+import org.nopelab.ui.editor.ExperimentFormEditor;
 import org.nopelab.ui.internal.Runs;
 
 /**
@@ -22,8 +23,9 @@ public final class RunExperimentHandler extends AbstractHandler {
         Path file = null;
         IWorkbenchPart part = HandlerUtil.getActivePart(event);
         IEditorPart editor = HandlerUtil.getActiveEditor(event);
-        if (!(part instanceof ExperimentEditor)) file = Selections.selectedPath(event);
-        if (file == null && editor instanceof ExperimentEditor e && e.file() != null) {
+        if (!(part instanceof ExperimentFormEditor)) file = Selections.selectedPath(event);
+        if (file == null && editor instanceof ExperimentFormEditor form && form.source().file() != null) {
+            ExperimentEditor e = form.source();
             if (e.isDirty()) e.doSave(null);
             file = e.file().getLocation().toPath();
         }

@@ -21,12 +21,11 @@ import org.eclipse.ui.views.contentoutline.IContentOutlinePage;
 import org.eclipse.ui.texteditor.ITextEditorActionDefinitionIds;
 
 /**
- * The experiment-file editor: YAML text validated as you type (markers in the ruler and the Problems view,
+ * The Source page of the experiment editor ({@link ExperimentFormEditor}): YAML text validated as you type (markers in the ruler and the Problems view,
  * the same messages as the headless run), content assist for keys and values, and hovers with each field's
  * documentation, all from the experiment schema.
  */
 public final class ExperimentEditor extends TextEditor {
-    public static final String ID = "org.nopelab.ui.editor.experiment";
     static final long VALIDATION_DELAY_MS = 300;
 
     private final ExperimentAssist assist = new ExperimentAssist();
@@ -124,6 +123,16 @@ public final class ExperimentEditor extends TextEditor {
         protected Object[][] getContents() {
             return new Object[][] {{"ContentAssist.label", "Content Assist"}, {"ContentAssist.tooltip", "Content Assist"},
                 {"ContentAssist.description", "Proposes keys and values from the experiment schema"}};
+        }
+    }
+
+    /** Nested in the form editor, closing means closing that editor. */
+    @Override
+    public void close(boolean save) {
+        if (getSite() instanceof org.eclipse.ui.part.MultiPageEditorSite nested) {
+            getSite().getPage().closeEditor(nested.getMultiPageEditor(), save);
+        } else {
+            super.close(save);
         }
     }
 

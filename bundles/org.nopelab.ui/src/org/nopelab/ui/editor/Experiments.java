@@ -69,9 +69,9 @@ public final class Experiments {
         return f;
     }
 
-    /** Opens an experiment file from disk in the experiment editor. */
+    /** Opens an experiment file from disk in the experiment editor; returns its Source page. */
     public static ExperimentEditor open(IWorkbenchPage page, Path file) throws CoreException {
-        return (ExperimentEditor) IDE.openEditor(page, link(file), ExperimentEditor.ID);
+        return ((ExperimentFormEditor) IDE.openEditor(page, link(file), ExperimentFormEditor.ID)).source();
     }
 
     /** Re-reads the results folder in the background, so the Project Explorer shows new result folders. */

@@ -37,7 +37,8 @@ public final class QuickFixes implements IMarkerResolutionGenerator2 {
     public static void apply(IMarker m) {
         try {
             var page = PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
-            if (!(IDE.openEditor(page, m, false) instanceof ExperimentEditor editor)) return;
+            if (!(IDE.openEditor(page, m, false) instanceof ExperimentFormEditor form)) return;
+            ExperimentEditor editor = form.source();
             IDocument doc = editor.document();
             int start = m.getAttribute(IMarker.CHAR_START, -1), end = m.getAttribute(IMarker.CHAR_END, -1);
             if (start >= 0 && end > start) doc.replace(start, end - start, m.getAttribute(ExperimentMarkers.REPLACEMENT, ""));

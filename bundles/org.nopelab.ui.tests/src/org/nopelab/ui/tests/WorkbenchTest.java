@@ -89,8 +89,10 @@ class WorkbenchTest {
         second.cancel();
         long cancelled = System.nanoTime();
         assertTrue(Ui.until(() -> second.getState() == Job.NONE, 5_000));
-        double stopped = (System.nanoTime() - cancelled) / 1e9;
-        assertTrue(stopped < 1.0, "cancel stops the run within a second; took " + stopped + " s");
+        double stopped = (second.stoppedAt() - cancelled) / 1e9;
+        System.out.printf("cancel of the default experiment: the job stopped %.3f s after cancel()%n", stopped);
+        assertTrue(stopped < 1.0, "cancel stops the run within a second; took " + stopped + " s (seen by the UI after "
+                + (System.nanoTime() - cancelled) / 1e9 + " s)");
         assertEquals(IStatus.CANCEL, second.getResult().getSeverity());
         try (var folders = Files.list(tmp.resolve("results"))) {
             assertEquals(List.of(run.result().getFileName().toString()), folders.map(p -> p.getFileName().toString()).toList(),

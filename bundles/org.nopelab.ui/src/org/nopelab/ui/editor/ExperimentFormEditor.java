@@ -26,7 +26,7 @@ public final class ExperimentFormEditor extends FormEditor {
             overview = new ExperimentFormPage(this, source);
             addPage(0, overview);
             setPartName(source.getPartName());
-            setActivePage(sourcePage); // the text first: that is what users of the headless run know
+            setActivePage(getPageCount() - 1); // the Source first: its comments document the choices
         } catch (PartInitException e) {
             throw new IllegalStateException(e);
         }

@@ -9,6 +9,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import org.eclipse.core.databinding.DataBindingContext;
+import org.eclipse.core.databinding.UpdateValueStrategy;
+import org.eclipse.core.databinding.conversion.IConverter;
 import org.eclipse.core.databinding.observable.value.IObservableValue;
 import org.eclipse.core.databinding.observable.value.WritableValue;
 import org.eclipse.core.resources.IMarker;
@@ -99,6 +101,7 @@ public final class ExperimentFormPage extends FormPage {
             Composite client = kit.createComposite(s);
             client.setLayout(new GridLayout(2, false));
             for (String path : section.getValue()) field(kit, client, path);
+            kit.paintBordersFor(client);
             s.setClient(client);
         }
         IDocument doc = source.document();
@@ -111,13 +114,19 @@ public final class ExperimentFormPage extends FormPage {
     private void field(FormToolkit kit, Composite client, String path) {
         JsonNode schema = ExperimentSchema.field(List.of(path.split("\\.")));
         if (schema == null) return;
-        kit.createLabel(client, path.substring(path.lastIndexOf('.') + 1) + ":").setToolTipText(ExperimentAssist.doc(schema));
+        String label = path.equals("task.name") ? "task" : path.substring(path.indexOf('.') + 1);
+        kit.createLabel(client, label + ":").setToolTipText(ExperimentAssist.doc(schema));
         String def = ExperimentAssist.defaultValue(schema).replace("\"", "");
         Control control;
         IObservableValue<String> widget;
+        UpdateValueStrategy<String, String> toModel = null, toWidget = null;
         if (schema.has("enum") || "boolean".equals(schema.path("type").asText())) {
             Combo combo = new Combo(client, SWT.READ_ONLY | SWT.DROP_DOWN);
-            List<String> items = new ArrayList<>(List.of(""));
+            // the first item stands for "key not written": the default applies
+            String unset = "default (" + def + ")";
+            List<String> items = new ArrayList<>(List.of(unset));
+            toModel = UpdateValueStrategy.create(IConverter.create(String.class, String.class, (String v) -> unset.equals(v) ? "" : v));
+            toWidget = UpdateValueStrategy.create(IConverter.create(String.class, String.class, (String v) -> v == null || v.isEmpty() ? unset : v));
             if (schema.has("enum")) schema.get("enum").forEach(v -> items.add(v.asText()));
             else items.addAll(List.of("true", "false"));
             combo.setItems(items.toArray(String[]::new));
@@ -135,7 +144,7 @@ public final class ExperimentFormPage extends FormPage {
         d.widthHint = 120;
         control.setLayoutData(d);
         WritableValue<String> value = new WritableValue<>("", String.class);
-        binding.bindValue(widget, value);
+        binding.bindValue(widget, value, toModel, toWidget);
         value.addValueChangeListener(e -> write(path, e.diff.getNewValue()));
         values.put(path, value);
         controls.put(path, control);

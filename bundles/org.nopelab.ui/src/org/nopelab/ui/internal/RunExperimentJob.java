@@ -80,8 +80,23 @@ public final class RunExperimentJob extends Job {
         return result;
     }
 
+    private volatile long stoppedAt;
+
+    /** System.nanoTime() when run() returned: how fast a cancel took effect, measured in the job itself. */
+    public long stoppedAt() {
+        return stoppedAt;
+    }
+
     @Override
     protected IStatus run(IProgressMonitor progress) {
+        try {
+            return runExperiment(progress);
+        } finally {
+            stoppedAt = System.nanoTime();
+        }
+    }
+
+    private IStatus runExperiment(IProgressMonitor progress) {
         ExperimentReader.Result read = ExperimentReader.read(experiment);
         for (Problem p : read.problems()) console.println(p.format(experiment.toString()));
         if (!read.ok()) {

@@ -32,29 +32,26 @@ final class MenusAndToolbar extends ActionBarAdvisor {
         return a;
     }
 
+    private void add(MenuManager menu, IWorkbenchWindow window, ActionFactory... factories) {
+        for (ActionFactory f : factories) menu.add(make(f, window));
+    }
+
     @Override
     protected void fillMenuBar(IMenuManager bar) {
         IWorkbenchWindow w = getActionBarConfigurer().getWindowConfigurer().getWindow();
         MenuManager file = new MenuManager("&File", IWorkbenchActionConstants.M_FILE);
         file.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
         file.add(new Separator());
-        file.add(make(ActionFactory.SAVE, w));
-        file.add(make(ActionFactory.SAVE_ALL, w));
-        file.add(make(ActionFactory.CLOSE, w));
-        file.add(make(ActionFactory.CLOSE_ALL, w));
+        add(file, w, ActionFactory.SAVE, ActionFactory.SAVE_ALL, ActionFactory.CLOSE, ActionFactory.CLOSE_ALL);
         file.add(new Separator());
-        file.add(make(ActionFactory.QUIT, w));
+        add(file, w, ActionFactory.QUIT);
 
         MenuManager edit = new MenuManager("&Edit", IWorkbenchActionConstants.M_EDIT);
-        edit.add(make(ActionFactory.UNDO, w));
-        edit.add(make(ActionFactory.REDO, w));
+        add(edit, w, ActionFactory.UNDO, ActionFactory.REDO);
         edit.add(new Separator());
-        edit.add(make(ActionFactory.CUT, w));
-        edit.add(make(ActionFactory.COPY, w));
-        edit.add(make(ActionFactory.PASTE, w));
-        edit.add(make(ActionFactory.SELECT_ALL, w));
+        add(edit, w, ActionFactory.CUT, ActionFactory.COPY, ActionFactory.PASTE, ActionFactory.SELECT_ALL);
         edit.add(new Separator());
-        edit.add(make(ActionFactory.FIND, w));
+        add(edit, w, ActionFactory.FIND);
         edit.add(new GroupMarker(IWorkbenchActionConstants.MB_ADDITIONS));
 
         MenuManager run = new MenuManager("&Run", RUN_MENU);

@@ -227,6 +227,7 @@ class SimilarityViewTest {
         RunsView.Run done = runs.runs().get(0);
         assertEquals(List.of("done"), runs.runs().stream().map(RunsView.Run::status).toList(), "the cancelled run left no row");
         assertEquals("job-small", done.experiment());
+        assertEquals("1", done.seed(), "the schema's default seed");
         assertTrue(done.headline().matches("\\d\\.\\d{3} \\(\\d\\.\\d{3}\\)"), done.headline());
     }
 }

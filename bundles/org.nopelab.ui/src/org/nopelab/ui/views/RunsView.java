@@ -20,6 +20,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.part.ViewPart;
+import org.nopelab.core.io.Json;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultSummary;
@@ -36,7 +37,7 @@ public final class RunsView extends ViewPart {
     public static final String ID = "org.nopelab.ui.views.runs";
 
     /** One row: a result folder, or a job still queued or running (folder null). */
-    public record Run(String status, String experiment, String subjects, String seconds, String headline, Path folder) {}
+    public record Run(String status, String experiment, String subjects, String seed, String seconds, String headline, Path folder) {}
 
     private TableViewer table;
     private final JobChangeAdapter refreshOnRunChange = new JobChangeAdapter() {
@@ -53,6 +54,7 @@ public final class RunsView extends ViewPart {
         column("Status", 80, Run::status);
         column("Experiment", 200, Run::experiment);
         column("Subjects", 160, Run::subjects);
+        column("Seed", 50, Run::seed);
         column("Seconds", 70, Run::seconds);
         column("ap_nn, last layer (chance)", 230, Run::headline);
         column("Folder", 280, r -> r.folder() == null ? "" : r.folder().getFileName().toString());
@@ -86,7 +88,7 @@ public final class RunsView extends ViewPart {
         List<Run> runs = new ArrayList<>();
         for (Job j : Job.getJobManager().find(null)) {
             if (j instanceof RunExperimentJob run) {
-                runs.add(new Run(j.getState() == Job.RUNNING ? "running" : "queued", run.getName().replaceFirst("^Run ", ""), "", "", "", null));
+                runs.add(new Run(j.getState() == Job.RUNNING ? "running" : "queued", run.getName().replaceFirst("^Run ", ""), "", "", "", "", null));
             }
         }
         Path root = Setting.resultsDir();
@@ -95,7 +97,7 @@ public final class RunsView extends ViewPart {
                 dirs.filter(ResultFolder::isResult).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
                         .forEach(p -> runs.add(describe(p)));
             } catch (IOException e) {
-                runs.add(new Run("error", e.getMessage(), "", "", "", null));
+                runs.add(new Run("error", e.getMessage(), "", "", "", "", null));
             }
         }
         table.setInput(runs);
@@ -117,9 +119,10 @@ public final class RunsView extends ViewPart {
                 if (apnn != null) headline.append(headline.length() == 0 ? "" : ", ").append(String.format("%.3f (%.3f)", apnn.perSequence().mean(), apnn.chance()));
                 experiment = subjects.size() == 1 ? r.experiment() : experiment.replaceFirst("-\\d{8}-\\d{6}(-\\d+)?$", "");
             }
-            return new Run("done", experiment, String.join(", ", names), String.format("%.1f", seconds), headline.toString(), dir);
+            String seed = Json.MAPPER.readTree(dir.resolve("provenance.json").toFile()).path("seed").asText("");
+            return new Run("done", experiment, String.join(", ", names), seed, String.format("%.1f", seconds), headline.toString(), dir);
         } catch (IOException | RuntimeException e) {
-            return new Run("unreadable", dir.getFileName().toString(), "", "", e.getMessage(), dir);
+            return new Run("unreadable", dir.getFileName().toString(), "", "", "", e.getMessage(), dir);
         }
     }
 

@@ -47,6 +47,32 @@ public final class LineCharts {
         return chart;
     }
 
+    /**
+     * One state's probes: mean held-out predicted position against the true position, with the diagonal a
+     * perfect probe would follow. Null when the state has no probes (or they predate predictions).
+     */
+    public static JFreeChart probePredictions(String title, StateMetrics state) {
+        if (state.probes() == null) return null;
+        XYSeriesCollection data = new XYSeriesCollection();
+        int n = 0;
+        for (PositionProbe.Features f : PositionProbe.Features.values()) {
+            double[] mean = state.probes().get(f).meanPrediction();
+            if (mean == null) return null;
+            XYSeries line = new XYSeries(f.name() + " probe");
+            for (int i = 0; i < mean.length; i++) if (!Double.isNaN(mean[i])) line.add(i + 1, mean[i]);
+            data.addSeries(line);
+            n = mean.length;
+        }
+        XYSeries ideal = new XYSeries("true position");
+        ideal.add(1, 1);
+        ideal.add(n, n);
+        data.addSeries(ideal);
+        JFreeChart chart = styled(ChartFactory.createXYLineChart(title, "true position", "mean predicted position (held out)", data,
+                PlotOrientation.VERTICAL, true, true, false), true);
+        chart.getXYPlot().getRenderer().setSeriesPaint(2, java.awt.Color.GRAY);
+        return chart;
+    }
+
     /** Training loss and held-out accuracy against step (columns of curves/training.csv). */
     public static JFreeChart training(String title, double[] step, double[] loss, double[] accuracy) {
         XYSeriesCollection data = new XYSeriesCollection();

@@ -26,8 +26,11 @@ public final class PositionProbe {
 
     public enum Features { cosine, variance }
 
-    /** Held-out scores of one probe. */
-    public record Score(double r2, double mae, double accuracy, int trainTokens, int testTokens) {}
+    /**
+     * Held-out scores of one probe, and its mean held-out prediction for each true position 1..n-1
+     * (predicted vs true position: a perfect probe lies on the diagonal).
+     */
+    public record Score(double r2, double mae, double accuracy, int trainTokens, int testTokens, double[] meanPrediction) {}
 
     public static Score fit(Tensor states, Features features) {
         int b = states.dim(0), n = states.dim(1);
@@ -49,16 +52,22 @@ public final class PositionProbe {
         double mean = testY.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double sse = 0, sst = 0, abs = 0;
         int right = 0;
+        double[] predictionSum = new double[n - 1];
+        int[] predictionCount = new int[n - 1];
         for (int k = 0; k < testX.size(); k++) {
             double p = beta[0];
             for (int j = 0; j < testX.get(k).length; j++) p += beta[j + 1] * testX.get(k)[j];
             double y = testY.get(k);
+            predictionSum[(int) y - 1] += p;
+            predictionCount[(int) y - 1]++;
             sse += (p - y) * (p - y);
             sst += (y - mean) * (y - mean);
             abs += Math.abs(p - y);
             if (Math.round(Math.max(1, Math.min(n - 1, p))) == (long) y) right++;
         }
-        return new Score(1 - sse / sst, abs / testX.size(), (double) right / testX.size(), trainX.size(), testX.size());
+        double[] meanPrediction = new double[n - 1];
+        for (int i = 0; i < n - 1; i++) meanPrediction[i] = predictionCount[i] == 0 ? Double.NaN : predictionSum[i] / predictionCount[i];
+        return new Score(1 - sse / sst, abs / testX.size(), (double) right / testX.size(), trainX.size(), testX.size(), meanPrediction);
     }
 
     /** Feature rows for every (sequence, position), position 0's row unused. */

@@ -87,6 +87,10 @@ class SimilarityViewTest {
         assertEquals(3, ((XYPlot) view.canvas("variance").getChart().getPlot()).getDataset().getSeriesCount(), "one variance line per layer");
         assertEquals(2, ((XYPlot) view.canvas("probes").getChart().getPlot()).getDataset().getSeriesCount(), "cosine and variance probes");
         assertNull(view.canvas("training").getChart(), "a random-init result has no training curve");
+        XYPlot predicted = (XYPlot) view.canvas("predictions").getChart().getPlot();
+        double[] mean = r.states().get(2).probes().get(org.nopelab.core.probe.PositionProbe.Features.cosine).meanPrediction();
+        assertEquals(11, mean.length, "one mean prediction per true position 1..11");
+        assertEquals(mean[4], predicted.getDataset().getYValue(0, 4), 1e-12, "cosine probe's mean prediction for position 5");
     }
 
     @Test

@@ -40,6 +40,11 @@ public final class ResultCharts {
         return states.get(0).probes() == null ? null : LineCharts.probes(r.summary().experiment() + " - position probes", states);
     }
 
+    /** Predicted vs true position of one state's probes; null without probes. */
+    public static JFreeChart probePredictions(ResultFolder r, StateMetrics s) {
+        return LineCharts.probePredictions(r.summary().experiment() + " - " + s.name() + " probes", s);
+    }
+
     /** Null for a random-init result. */
     public static JFreeChart training(ResultFolder r) throws IOException {
         Map<String, double[]> curve = r.trainingCurve();
@@ -69,6 +74,7 @@ public final class ResultCharts {
             for (StateMetrics s : r.summary().states()) {
                 double[][] m = r.matrix(s);
                 charts.put(prefix + "similarity-" + s.name(), heatmap(r.summary().experiment() + " - " + s.name(), m, SimilarityHeatmap.range(m), map));
+                charts.put(prefix + "probe-predictions-" + s.name(), probePredictions(r, s));
                 if (k > 0) {
                     var base = subjects.get(0).summary().states().stream().filter(b -> b.name().equals(s.name())).findFirst();
                     if (base.isPresent() && subjects.get(0).matrix(base.get()).length == m.length) {

@@ -58,7 +58,7 @@ public final class SimilarityView extends ViewPart {
     private Scale stateSlider;
     private Button sharedScale;
     private Label scoreLine;
-    private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, training;
+    private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, predictions, training;
     private final List<ResultFolder> subjects = new ArrayList<>();
     private ResultFolder result;
     private int subject;
@@ -127,8 +127,10 @@ public final class SimilarityView extends ViewPart {
         tab(tabs, "Compare", compare);
         variance = new ChartCanvas(tabs);
         tab(tabs, "Variance", variance);
-        probes = new ChartCanvas(tabs);
-        tab(tabs, "Probes", probes);
+        SashForm probeCharts = new SashForm(tabs, SWT.HORIZONTAL);
+        probes = new ChartCanvas(probeCharts);
+        predictions = new ChartCanvas(probeCharts);
+        tab(tabs, "Probes", probeCharts);
         training = new ChartCanvas(tabs);
         tab(tabs, "Training", training);
         tabs.setSelection(0);
@@ -253,6 +255,7 @@ public final class SimilarityView extends ViewPart {
                     v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
         }
         scoreLine.setText(line.toString());
+        predictions.setChart(ResultCharts.probePredictions(result, s));
         scoreLine.getParent().layout();
         showCompare();
     }
@@ -351,7 +354,7 @@ public final class SimilarityView extends ViewPart {
         item.setControl(control);
     }
 
-    /** The canvas of a chart: similarity, scores, compare-a, compare-b, difference, variance, probes, training. */
+    /** The canvas of a chart: similarity, scores, compare-a, compare-b, difference, variance, probes, predictions, training. */
     public ChartCanvas canvas(String which) {
         return switch (which) {
             case "similarity" -> heatmap;
@@ -361,6 +364,7 @@ public final class SimilarityView extends ViewPart {
             case "difference" -> difference;
             case "variance" -> variance;
             case "probes" -> probes;
+            case "predictions" -> predictions;
             case "training" -> training;
             default -> throw new IllegalArgumentException(which);
         };

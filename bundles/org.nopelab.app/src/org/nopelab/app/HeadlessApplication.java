@@ -45,7 +45,9 @@ public final class HeadlessApplication implements IApplication {
                    nopelab validate EXPERIMENT.yaml...      report every problem with line and column
                    nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy]
                                                              every hidden state of a saved model on given tokens
-                   nopelab schema                           print the experiment schema (JSON Schema 2020-12)""";
+                   nopelab schema                           print the experiment schema (JSON Schema 2020-12)
+                   nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md]
+                                                             engine vs PyTorch on this CPU (./nopelab bench from a checkout)""";
 
     private final PrintStream out, err;
 
@@ -72,6 +74,7 @@ public final class HeadlessApplication implements IApplication {
                 case "run" -> run(rest);
                 case "validate" -> validate(rest);
                 case "hidden-states" -> hiddenStates(rest);
+                case "bench" -> bench(rest);
                 case "schema" -> {
                     out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
                     yield OK;
@@ -194,6 +197,25 @@ public final class HeadlessApplication implements IApplication {
         for (int s = 0; s < tokens.length; s++) {
             if (tokens[s].length != tokens[0].length) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has " + tokens[s].length + " tokens, the first has " + tokens[0].length);
             for (int t : tokens[s]) if (t < 0 || t >= vocab) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has token " + t + ", outside the vocabulary 0.." + (vocab - 1));
+        }
+    }
+
+    private int bench(List<String> args) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        if (!args.equals(List.of("--list")) && !options(args, opts, "--pytorch", "--python", "--sizes", "--repeats", "--threads", "--table").isEmpty()) return usage("bench takes options only");
+        if (args.equals(List.of("--list"))) {
+            org.nopelab.core.bench.EngineBenchmark.SIZES.forEach(sz -> out.println(sz.name()));
+            return OK;
+        }
+        String script = opts.getOrDefault("--pytorch", "");
+        if (script.isEmpty()) return usage("bench needs --pytorch bench/pytorch_bench.py (./nopelab bench passes it)");
+        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        try {
+            return Bench.run(opts.getOrDefault("--python", "python3"), Path.of(script), Bench.list(opts.get("--sizes")), Integer.parseInt(opts.getOrDefault("--repeats", "5")),
+                    Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), out, err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CANCELLED;
         }
     }
 

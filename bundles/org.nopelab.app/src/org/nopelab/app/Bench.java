@@ -1,0 +1,117 @@
+package org.nopelab.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.nopelab.core.bench.EngineBenchmark;
+import org.nopelab.core.bench.EngineBenchmark.Size;
+import org.nopelab.core.engine.Engines;
+import org.nopelab.core.io.Json;
+import org.nopelab.core.io.AtomicFolder;
+
+/**
+ * `nopelab bench`: NoPE Lab's engine against PyTorch on the CPU of this machine, same weights and batch. For
+ * each size it first checks that both compute the same hidden states, loss and gradients (no ratio is
+ * reported otherwise), then times both and prints one table: median training step and analysis pass, peak
+ * RSS, achieved GFLOP/s and the ratio NoPE Lab / PyTorch (below 1 = NoPE Lab is faster).
+ */
+final class Bench {
+    /** float32 agreement: states relative to each state's largest magnitude, gradients to the largest gradient. */
+    static final double STATES_TOL = 1e-4, LOSS_TOL = 1e-5, GRADIENTS_TOL = 1e-4;
+
+    private Bench() {}
+
+    static int run(String python, Path pytorchScript, List<String> sizeNames, int repeats, int threads, Path table, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
+        List<Size> sizes = EngineBenchmark.SIZES.stream().filter(s -> sizeNames.isEmpty() || sizeNames.contains(s.name())).toList();
+        if (sizes.isEmpty()) throw new IllegalArgumentException("no such size; sizes: " + EngineBenchmark.SIZES.stream().map(Size::name).toList());
+        if (!Files.isRegularFile(pytorchScript)) throw new IllegalArgumentException(pytorchScript + " not found (the benchmark's PyTorch side)");
+        Engines.threads(threads);
+        List<String> rows = new ArrayList<>();
+        rows.add("| size | train step ms NoPE Lab / PyTorch | ratio | analysis pass ms NoPE Lab / PyTorch | ratio | peak RSS MB NoPE Lab / PyTorch | ratio | train GFLOP/s NoPE Lab / PyTorch | agreement (max rel. diff: states, loss, gradients) |");
+        rows.add("|---|---|---|---|---|---|---|---|---|");
+        Path work = Files.createTempDirectory("nopelab-bench");
+        for (Size s : sizes) {
+            out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads());
+            EngineBenchmark.Setup setup = EngineBenchmark.setup(s);
+            Path dir = work.resolve(s.name());
+            EngineBenchmark.prepare(s, setup, dir);
+            JsonNode torch = pytorch(python, pytorchScript, dir, repeats, s.analysisOnly(), threads, err);
+            JsonNode agree = torch.path("agreement");
+            double states = agree.path("hidden_states").asDouble(Double.NaN);
+            double loss = agree.path("loss").asDouble(0), grads = agree.path("gradients").asDouble(0);
+            boolean same = states < STATES_TOL && loss < LOSS_TOL && grads < GRADIENTS_TOL;
+            String agreement = String.format("%.1e, %s, %s%s", states, s.analysisOnly() ? "-" : String.format("%.1e", loss),
+                    s.analysisOnly() ? "-" : String.format("%.1e", grads), same ? "" : " **DISAGREE: no ratio**");
+            EngineBenchmark.Timing java = EngineBenchmark.time(s, setup, repeats);
+            double ptTrain = torch.path("train_ms").asDouble(Double.NaN), ptAnalysis = torch.path("analysis_ms").asDouble();
+            double ptRss = torch.path("peak_rss_mb").asDouble();
+            String row = String.format("| %s | %s | %s | %.1f / %.1f | %s | %.0f / %.0f | %s | %s | %s |", s.name(),
+                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", java.trainMs(), ptTrain), ratio(same, java.trainMs(), ptTrain),
+                    java.analysisMs(), ptAnalysis, ratio(same, java.analysisMs(), ptAnalysis),
+                    java.peakRssMb(), ptRss, ratio(same, java.peakRssMb(), ptRss),
+                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", s.trainFlops() / java.trainMs() / 1e6, s.trainFlops() / ptTrain / 1e6),
+                    agreement);
+            out.println(row);
+            rows.add(row);
+        }
+        String header = String.format("NoPE Lab engine benchmark, %s, %d thread(s), %s, median of %d after warm-up%n%n",
+                LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), threads <= 0 ? 1 : threads,
+                cpu(), repeats);
+        // an existing table gets these rows appended: ./nopelab bench runs each size in a fresh process, so
+        // one size's peak memory (ND4J keeps its workspaces) does not count against the next
+        String text = Files.isRegularFile(table)
+                ? Files.readString(table) + String.join("\n", rows.subList(2, rows.size())) + "\n"
+                : header + String.join("\n", rows) + "\n";
+        Files.createDirectories(table.toAbsolutePath().getParent());
+        AtomicFolder.writeString(table, text);
+        out.println("table: " + table.toAbsolutePath());
+        return HeadlessApplication.OK;
+    }
+
+    private static String ratio(boolean same, double ours, double theirs) {
+        if (!same) return "-";
+        if (Double.isNaN(ours) || Double.isNaN(theirs)) return "-";
+        return String.format("%.2f", ours / theirs);
+    }
+
+    private static JsonNode pytorch(String python, Path script, Path dir, int repeats, boolean analysisOnly, int threads, PrintStream err)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), dir.toString(), String.valueOf(repeats), analysisOnly ? "analysis" : "train");
+        if (threads > 0) pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the benchmark needs python3 with PyTorch (apt-get install python3-torch libopenblas0-openmp): " + e.getMessage());
+        }
+        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalArgumentException("the PyTorch side failed (exit " + p.exitValue() + "); see its messages above");
+        String[] lines = stdout.strip().split("\n");
+        return Json.MAPPER.readTree(lines[lines.length - 1]);
+    }
+
+    private static String cpu() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.replaceFirst("^model name\\s*:\\s*", "")).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    static List<String> list(String csv) {
+        return csv == null || csv.isBlank() ? List.of() : Arrays.asList(csv.split(","));
+    }
+}

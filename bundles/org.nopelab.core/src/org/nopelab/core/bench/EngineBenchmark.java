@@ -1,0 +1,163 @@
+package org.nopelab.core.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.experiment.Experiment;
+import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.internal.nd4j.Nd4jEngine;
+import org.nopelab.core.io.ModelFile;
+import org.nopelab.core.io.Safetensors;
+import org.nopelab.core.metrics.SelfSimilarity;
+import org.nopelab.core.metrics.SimilarityKind;
+import org.nopelab.core.model.ModelConfig;
+import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
+import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.train.Adam;
+import org.nopelab.core.train.Batch;
+import org.nopelab.core.train.LossAndGradients;
+
+/**
+ * NoPE Lab's side of the engine benchmark against PyTorch (issue 6): for one model size it writes the model,
+ * a batch and what the ND4J engine computes for it (hidden states, loss, gradients), so the PyTorch side can
+ * check agreement on the same weights; then it times the two paths a researcher waits for: a training step
+ * (forward, hand-written backward, AdamW update) and an analysis pass (every hidden state and each layer's
+ * per-sequence cosine-similarity matrices, as Analysis computes them).
+ */
+public final class EngineBenchmark {
+    private EngineBenchmark() {}
+
+    /** One benchmark size; analysisOnly sizes (long sequences) time no training step. */
+    public record Size(String name, int vocab, int dModel, int heads, int layers, int dFf, int batch, int positions, boolean analysisOnly) {
+        String yaml() {
+            return "schema: nopelab/experiment/1\nname: bench-" + name + "\nmodel: {vocab_size: " + vocab + ", d_model: " + dModel
+                    + ", heads: " + heads + ", layers: " + layers + ", d_ff: " + dFf + ", layer_norm: pre}\n"
+                    + "input: {seq_len: " + positions + ", samples: " + batch + "}\n"
+                    + "task: {name: copy}\ntrain: {batch_size: " + batch + ", optimizer: adamw, lr: 0.0001}\n";
+        }
+
+        /** Multiply-adds of one forward pass: projections, attention (full T x T), MLP, unembedding. */
+        public double forwardFlops() {
+            double tokens = (double) batch * positions;
+            double perLayer = 4.0 * dModel * dModel + 2.0 * dModel * dFf + 2.0 * positions * dModel;
+            return 2 * tokens * (layers * perLayer + (double) dModel * vocab);
+        }
+
+        /** Backward costs about twice the forward pass. */
+        public double trainFlops() {
+            return 3 * forwardFlops();
+        }
+
+        /** The forward pass plus one T x T cosine matrix per sequence and layer. */
+        public double analysisFlops() {
+            return forwardFlops() + 2.0 * (layers + 1) * batch * (double) positions * positions * dModel;
+        }
+    }
+
+    /** The sizes of issue 6: the paper's models (T 30, 6 layers, pre-LN), small ones at T 32/64, long analysis passes. */
+    public static final List<Size> SIZES = List.of(
+            new Size("paper-d64", 64, 64, 4, 6, 256, 64, 30, false),
+            new Size("paper-d128", 64, 128, 4, 6, 512, 64, 30, false),
+            new Size("paper-d256", 64, 256, 4, 6, 1024, 64, 30, false),
+            new Size("d64-L2-T32", 64, 64, 4, 2, 256, 64, 32, false),
+            new Size("d64-L2-T64", 64, 64, 4, 2, 256, 64, 64, false),
+            new Size("d256-L4-T512", 64, 256, 4, 4, 1024, 8, 512, true),
+            new Size("d256-L4-T1024", 64, 256, 4, 4, 1024, 8, 1024, true));
+
+    public record Setup(Experiment experiment, ModelConfig config, ModelWeights weights, Batch batch) {}
+
+    public static Setup setup(Size s) {
+        ExperimentReader.Result read = ExperimentReader.read(s.yaml());
+        if (!read.ok()) throw new IllegalStateException("benchmark size " + s.name() + " is not a valid experiment: " + read.problems());
+        Experiment e = read.experiment();
+        ModelConfig c = e.model();
+        Random random = new Random(7);
+        int[][] inputs = new int[s.batch()][s.positions()], targets = new int[s.batch()][s.positions()];
+        float[][] weights = new float[s.batch()][s.positions()];
+        for (int b = 0; b < s.batch(); b++) {
+            for (int t = 0; t < s.positions(); t++) {
+                inputs[b][t] = random.nextInt(s.vocab());
+                targets[b][t] = random.nextInt(s.vocab());
+            }
+            Arrays.fill(weights[b], 1f);
+        }
+        return new Setup(e, c, WeightInit.initialise(c, 1), new Batch(inputs, targets, weights));
+    }
+
+    /** Writes model.safetensors, batch.safetensors and java.safetensors (states, loss, gradients) into dir. */
+    public static void prepare(Size s, Setup setup, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ModelFile.save(dir.resolve("model.safetensors"), setup.config(), setup.weights());
+        Map<String, Tensor> batch = new LinkedHashMap<>();
+        batch.put("inputs", ints(setup.batch().inputs()));
+        batch.put("targets", ints(setup.batch().targets()));
+        Safetensors.write(dir.resolve("batch.safetensors"), batch, Map.of());
+        Nd4jEngine engine = new Nd4jEngine();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        HiddenStates states = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
+        for (String n : HiddenStates.layerNames(setup.config().layers())) out.put("state." + n, states.get(n));
+        if (!s.analysisOnly()) {
+            LossAndGradients lg = engine.lossAndGradients(setup.config(), setup.weights(), setup.batch(), false);
+            out.put("loss", new Tensor(new long[] {1}, new float[] {(float) lg.loss()}));
+            for (var g : lg.gradients().entrySet()) {
+                Tensor w = setup.weights().get(g.getKey());
+                float[] f = new float[g.getValue().length];
+                for (int k = 0; k < f.length; k++) f[k] = (float) g.getValue()[k];
+                out.put("grad." + g.getKey(), new Tensor(w.shape(), f));
+            }
+        }
+        Safetensors.write(dir.resolve("java.safetensors"), out, Map.of());
+    }
+
+    /** Median times in ms over repeats after warm-up, and the process's peak RSS during them. */
+    public record Timing(double trainMs, double analysisMs, double peakRssMb) {}
+
+    public static Timing time(Size s, Setup setup, int repeats) {
+        Nd4jEngine engine = new Nd4jEngine();
+        // give back what earlier sizes left on the heap (G1 shrinks the heap on a full GC), then start the peak here
+        System.gc();
+        System.gc();
+        PeakRss.reset();
+        double analysis = medianMs(2, repeats, () -> {
+            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
+            for (String n : HiddenStates.layerNames(setup.config().layers())) SelfSimilarity.perSequence(hs.get(n), SimilarityKind.cosine);
+        });
+        double train = Double.NaN;
+        if (!s.analysisOnly()) {
+            ModelWeights w = setup.weights().copy();
+            Adam adam = new Adam(setup.experiment().train());
+            train = medianMs(3, repeats, () -> {
+                LossAndGradients lg = engine.lossAndGradients(setup.config(), w, setup.batch(), false);
+                adam.update(w, lg.gradients(), setup.experiment().train().lr());
+            });
+        }
+        return new Timing(train, analysis, PeakRss.mb());
+    }
+
+    private static double medianMs(int warmup, int repeats, Runnable body) {
+        for (int k = 0; k < warmup; k++) body.run();
+        List<Double> ms = new ArrayList<>();
+        for (int k = 0; k < repeats; k++) {
+            long t = System.nanoTime();
+            body.run();
+            ms.add((System.nanoTime() - t) / 1e6);
+        }
+        ms.sort(null);
+        return ms.get(ms.size() / 2);
+    }
+
+    private static Tensor ints(int[][] rows) {
+        float[] f = new float[rows.length * rows[0].length];
+        for (int r = 0; r < rows.length; r++) for (int c = 0; c < rows[r].length; c++) f[r * rows[0].length + c] = rows[r][c];
+        return new Tensor(new long[] {rows.length, rows[0].length}, f);
+    }
+}

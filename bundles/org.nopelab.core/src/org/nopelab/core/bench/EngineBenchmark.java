@@ -16,7 +16,6 @@ import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.io.Safetensors;
-import org.nopelab.core.metrics.SelfSimilarity;
 import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
@@ -129,7 +128,7 @@ public final class EngineBenchmark {
         PeakRss.reset();
         double analysis = medianMs(2, repeats, () -> {
             HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
-            for (String n : HiddenStates.layerNames(setup.config().layers())) SelfSimilarity.perSequence(hs.get(n), SimilarityKind.cosine);
+            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
         });
         double train = Double.NaN;
         if (!s.analysisOnly()) {

@@ -1,7 +1,10 @@
 package org.nopelab.core.engine;
 
+import org.nopelab.core.metrics.SelfSimilarity;
+import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
 
 /**
  * The seam between the numerics and everything else: a forward pass that returns every hidden state.
@@ -19,5 +22,10 @@ public interface TransformerEngine {
      */
     default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens, Runnable betweenBlocks) {
         return forward(config, weights, tokens);
+    }
+
+    /** Each sequence's positions x positions similarity matrix of one state (float64, as {@link SelfSimilarity}). */
+    default double[][][] similarity(Tensor states, SimilarityKind kind) {
+        return SelfSimilarity.perSequence(states, kind);
     }
 }

@@ -13,7 +13,6 @@ import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.metrics.Estimate;
 import org.nopelab.core.metrics.PositionSignals;
-import org.nopelab.core.metrics.SelfSimilarity;
 import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
@@ -50,7 +49,7 @@ public final class Analysis {
             HiddenStates hs = engine.forward(e.model(), weights, chunk, () -> {
                 if (monitor.isCancelled()) throw new RunCancelledException();
             });
-            for (String n : names) acc.get(n).add(hs.get(n));
+            for (String n : names) acc.get(n).add(engine.similarity(hs.get(n), e.analysis().similarity()), hs.get(n));
             monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
         }
         // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
@@ -102,8 +101,8 @@ public final class Analysis {
             for (AdjacencyScore s : e.analysis().scores()) perSequence.put(s, new ArrayList<>());
         }
 
-        void add(Tensor states) {
-            double[][][] m = SelfSimilarity.perSequence(states, e.analysis().similarity());
+        /** One batch of a state: its similarity matrices (from the engine) and the states themselves. */
+        void add(double[][][] m, Tensor states) {
             int n = m[0].length;
             if (sum == null) sum = new double[n][n];
             for (double[][] s : m) {

@@ -13,8 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.engine.TransformerEngine;
+import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.Tensor;
 import org.nopelab.core.train.Batch;
 import org.nopelab.core.train.LossAndGradients;
 import org.nopelab.nd4j.Nd4jContext;
@@ -44,6 +46,32 @@ public final class Nd4jEngine implements TransformerEngine {
     @Override
     public String name() {
         return "nd4j";
+    }
+
+    /**
+     * All sequences' similarity matrices as one batched float64 matmul of the (centred, normalised) states:
+     * the same numbers as the Java loops of SelfSimilarity (float64 throughout), without their O(b n^2 d)
+     * scalar work.
+     */
+    @Override
+    public double[][][] similarity(Tensor states, SimilarityKind kind) {
+        int b = states.dim(0), n = states.dim(1), d = states.dim(2);
+        double[] flat = Nd4jContext.call(() -> {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-similarity")) {
+                INDArray h = Nd4j.create(states.data(), new long[] {(long) b * n, d}, 'c').castTo(DataType.DOUBLE);
+                if (kind == SimilarityKind.pearson) h.subiColumnVector(h.mean(true, 1));
+                if (kind != SimilarityKind.dot) {
+                    INDArray norm = h.norm2(true, 1);
+                    norm.addi(norm.eq(0).castTo(DataType.DOUBLE)); // a zero vector stays zero: similarity 0, not NaN
+                    h.diviColumnVector(norm);
+                }
+                INDArray h3 = h.reshape('c', b, n, d);
+                return Nd4j.matmul(h3, h3, false, true, false).dup('c').data().asDouble();
+            }
+        });
+        double[][][] out = new double[b][n][n];
+        for (int s = 0; s < b; s++) for (int i = 0; i < n; i++) System.arraycopy(flat, (s * n + i) * n, out[s][i], 0, n);
+        return out;
     }
 
     @Override

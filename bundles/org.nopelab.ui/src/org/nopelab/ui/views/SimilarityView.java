@@ -119,9 +119,11 @@ public final class SimilarityView extends ViewPart {
         scores = new ChartCanvas(charts);
         charts.setWeights(3, 2);
         tab(tabs, "Similarity", charts);
-        SashForm compare = new SashForm(tabs, SWT.HORIZONTAL);
-        compareA = new ChartCanvas(compare);
-        compareB = new ChartCanvas(compare);
+        // the two subjects side by side, their difference below: three squares fit a view beside the editor
+        SashForm compare = new SashForm(tabs, SWT.VERTICAL);
+        SashForm pair = new SashForm(compare, SWT.HORIZONTAL);
+        compareA = new ChartCanvas(pair);
+        compareB = new ChartCanvas(pair);
         difference = new ChartCanvas(compare);
         for (ChartCanvas c : new ChartCanvas[] {heatmap, compareA, compareB, difference}) c.setSquare(true);
         tab(tabs, "Compare", compare);

@@ -85,14 +85,16 @@ class WorkbenchTest {
 
         RunExperimentJob second = (RunExperimentJob) handlers.executeCommand("org.nopelab.ui.run", null);
         assertTrue(Ui.until(() -> second.getState() == Job.RUNNING, 20_000));
-        Ui.pump(300);
+        // cancel in the middle of the analysis, where a run spends its time: once its first batch is done
+        assertTrue(Ui.until(() -> count(org.nopelab.ui.internal.RunConsole.get().getDocument().get(), "batch 1/4") == 2, 20_000));
         second.cancel();
         long cancelled = System.nanoTime();
         assertTrue(Ui.until(() -> second.getState() == Job.NONE, 5_000));
         double stopped = (second.stoppedAt() - cancelled) / 1e9;
         System.out.printf("cancel of the default experiment: the job stopped %.3f s after cancel()%n", stopped);
+        String console = org.nopelab.ui.internal.RunConsole.get().getDocument().get();
         assertTrue(stopped < 1.0, "cancel stops the run within a second; took " + stopped + " s (seen by the UI after "
-                + (System.nanoTime() - cancelled) / 1e9 + " s)");
+                + (System.nanoTime() - cancelled) / 1e9 + " s); the run's last lines:\n" + console.substring(Math.max(0, console.length() - 1500)));
         assertEquals(IStatus.CANCEL, second.getResult().getSeverity());
         try (var folders = Files.list(tmp.resolve("results"))) {
             assertEquals(List.of(run.result().getFileName().toString()), folders.map(p -> p.getFileName().toString()).toList(),
@@ -179,6 +181,12 @@ class WorkbenchTest {
         List<String> items = Arrays.stream(run.getItems()).map(MenuItem::getText).toList();
         run.notifyListeners(SWT.Hide, new Event());
         assertTrue(items.stream().anyMatch(t -> t.startsWith("Run Experiment")), items.toString());
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) n++;
+        return n;
     }
 
     private static <T> T withoutProperty(java.util.function.Supplier<T> body) {

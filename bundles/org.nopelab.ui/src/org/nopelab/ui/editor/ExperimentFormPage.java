@@ -160,12 +160,13 @@ public final class ExperimentFormPage extends FormPage {
         if (doc == null) return;
         reading = true;
         try {
+            List<ExperimentOutline.Key> keys = ExperimentOutline.keys(doc); // parsed once for all fields
             for (var e : values.entrySet()) {
                 List<String> path = List.of(e.getKey().split("\\."));
-                String v = YamlEdit.get(doc, path);
+                String v = YamlEdit.get(keys, path);
                 if (!v.equals(e.getValue().getValue())) e.getValue().setValue(v);
                 Control c = controls.get(e.getKey());
-                boolean editable = !YamlEdit.flowStyle(doc, path);
+                boolean editable = !YamlEdit.flowStyle(keys, path);
                 c.setEnabled(editable);
                 if (!editable) c.setToolTipText("This section is written in flow style ({...}): edit it on the Source page.");
             }

@@ -14,9 +14,9 @@ import org.eclipse.jface.text.IRegion;
 final class YamlEdit {
     private YamlEdit() {}
 
-    /** The key at a path, or null when missing. */
-    static ExperimentOutline.Key find(IDocument doc, List<String> path) {
-        List<ExperimentOutline.Key> level = ExperimentOutline.keys(doc);
+    /** The key at a path in a parsed key tree ({@link ExperimentOutline#keys}), or null when missing. */
+    static ExperimentOutline.Key find(List<ExperimentOutline.Key> roots, List<String> path) {
+        List<ExperimentOutline.Key> level = roots;
         ExperimentOutline.Key found = null;
         for (String name : path) {
             found = level.stream().filter(k -> k.name().equals(name)).findFirst().orElse(null);
@@ -27,15 +27,15 @@ final class YamlEdit {
     }
 
     /** The value written at a path ("" when the key is missing or holds a section). */
-    static String get(IDocument doc, List<String> path) {
-        ExperimentOutline.Key k = find(doc, path);
+    static String get(List<ExperimentOutline.Key> roots, List<String> path) {
+        ExperimentOutline.Key k = find(roots, path);
         return k == null || !k.children().isEmpty() ? "" : unquote(k.value());
     }
 
     /** Whether the section holding the path is written in flow style ({...}), which the form cannot edit in place. */
-    static boolean flowStyle(IDocument doc, List<String> path) {
+    static boolean flowStyle(List<ExperimentOutline.Key> roots, List<String> path) {
         for (int n = 1; n < path.size(); n++) {
-            ExperimentOutline.Key k = find(doc, path.subList(0, n));
+            ExperimentOutline.Key k = find(roots, path.subList(0, n));
             if (k != null && k.value().startsWith("{")) return true;
         }
         return false;
@@ -43,7 +43,8 @@ final class YamlEdit {
 
     /** Writes value at path; an empty value removes the key (its default applies). */
     static void set(IDocument doc, List<String> path, String value) throws BadLocationException {
-        ExperimentOutline.Key k = find(doc, path);
+        List<ExperimentOutline.Key> roots = ExperimentOutline.keys(doc); // the document does not change before the one edit below
+        ExperimentOutline.Key k = find(roots, path);
         if (k != null) {
             int line = doc.getLineOfOffset(k.offset());
             IRegion r = doc.getLineInformation(line);
@@ -63,7 +64,7 @@ final class YamlEdit {
         // missing: add it as the last entry of its parent section, creating parents as needed
         int depth = path.size() - 1;
         ExperimentOutline.Key parent = null;
-        while (depth > 0 && (parent = find(doc, path.subList(0, depth))) == null) depth--;
+        while (depth > 0 && (parent = find(roots, path.subList(0, depth))) == null) depth--;
         StringBuilder add = new StringBuilder();
         int indent = parent == null ? 0 : indentOf(doc, parent) + 2;
         for (int n = depth; n < path.size(); n++, indent += 2) {

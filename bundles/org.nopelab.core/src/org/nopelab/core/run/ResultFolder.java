@@ -58,6 +58,11 @@ public final class ResultFolder {
         return Files.isRegularFile(f) ? Csv.readColumns(f) : Map.of();
     }
 
+    /** The state of this result with the given name (layer1, layer2.attn, ...), if it has one. */
+    public java.util.Optional<StateMetrics> state(String name) {
+        return summary.states().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
     public synchronized double[][] matrix(StateMetrics state) throws IOException {
         double[][] m = matrices.get(state.name());
         if (m == null) {

@@ -76,10 +76,11 @@ public final class ResultCharts {
                 charts.put(prefix + "similarity-" + s.name(), heatmap(r.summary().experiment() + " - " + s.name(), m, SimilarityHeatmap.range(m), map));
                 charts.put(prefix + "probe-predictions-" + s.name(), probePredictions(r, s));
                 if (k > 0) {
-                    var base = subjects.get(0).summary().states().stream().filter(b -> b.name().equals(s.name())).findFirst();
-                    if (base.isPresent() && subjects.get(0).matrix(base.get()).length == m.length) {
+                    var base = subjects.get(0).state(s.name());
+                    double[][] first = base.isPresent() ? subjects.get(0).matrix(base.get()) : null;
+                    if (first != null && first.length == m.length) {
                         charts.put("difference-" + names.get(0) + "-minus-" + names.get(k) + "-" + s.name(),
-                                SimilarityHeatmap.difference(names.get(0) + " minus " + names.get(k) + " - " + s.name(), subjects.get(0).matrix(base.get()), m));
+                                SimilarityHeatmap.difference(names.get(0) + " minus " + names.get(k) + " - " + s.name(), first, m));
                     }
                 }
             }

@@ -278,7 +278,7 @@ public final class SimilarityView extends ViewPart {
             return;
         }
         ResultFolder b = subjects.get(other);
-        Optional<StateMetrics> sa = find(result, state), sb = find(b, state);
+        Optional<StateMetrics> sa = result.state(state), sb = b.state(state);
         if (sa.isEmpty() || sb.isEmpty()) {
             for (ChartCanvas c : canvases) c.setChart(null);
             compareA.setMessage(compareSelector.getText() + " has no state " + state + ".");
@@ -298,10 +298,6 @@ public final class SimilarityView extends ViewPart {
         } catch (IOException e) {
             MessageDialog.openError(getSite().getShell(), "Cannot read matrix", e.getMessage());
         }
-    }
-
-    private static Optional<StateMetrics> find(ResultFolder r, String state) {
-        return r.summary().states().stream().filter(s -> s.name().equals(state)).findFirst();
     }
 
     private static JFreeChart heatmap(String title, double[][] m, double[] range) {

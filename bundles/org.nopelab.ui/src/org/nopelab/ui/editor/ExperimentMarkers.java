@@ -3,6 +3,7 @@ package org.nopelab.ui.editor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.eclipse.core.resources.IFile;
 import org.eclipse.core.resources.IMarker;
@@ -29,18 +30,29 @@ public final class ExperimentMarkers {
 
     private ExperimentMarkers() {}
 
-    /** Validates the text and replaces the file's markers, as a job holding the file's marker rule. */
+    /** The newest validation of each file not yet run: typing replaces it instead of queueing one per keystroke. */
+    private static final Map<IFile, WorkspaceJob> PENDING = new ConcurrentHashMap<>();
+
+    /**
+     * Validates the text and replaces the file's markers, as a job holding the file's marker rule. A validation
+     * of the same file still waiting is cancelled: only the newest text's problems matter, and an older one
+     * that is already running finishes before this one (same rule), so the newest markers always win.
+     */
     public static WorkspaceJob schedule(IFile file, IDocument doc, long delayMillis) {
         String text = doc.get();
         WorkspaceJob job = new WorkspaceJob("Validate " + file.getName()) {
             @Override
             public IStatus runInWorkspace(IProgressMonitor monitor) throws CoreException {
+                PENDING.remove(file, this);
+                if (monitor.isCanceled()) return Status.CANCEL_STATUS;
                 update(file, doc, ExperimentReader.read(text).problems());
                 return Status.OK_STATUS;
             }
         };
         job.setRule(ResourcesPlugin.getWorkspace().getRuleFactory().markerRule(file));
         job.setSystem(true);
+        WorkspaceJob previous = PENDING.put(file, job);
+        if (previous != null) previous.cancel();
         job.schedule(delayMillis);
         return job;
     }

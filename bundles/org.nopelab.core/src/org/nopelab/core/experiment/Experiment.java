@@ -20,13 +20,19 @@ public record Experiment(
         List<Subject> subjects,
         ModelConfig model,
         InputConfig input,
-        AnalysisConfig analysis) {
+        AnalysisConfig analysis,
+        Sweep sweep) {
 
     public static final String SCHEMA_ID = "nopelab/experiment/1";
 
     /** The same experiment for one subject's model. */
     public Experiment forSubject(Subject s) {
-        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), input, analysis);
+        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), input, analysis, sweep);
+    }
+
+    /** True when the file declares a grid of cells to run (see {@link Sweep}). */
+    public boolean isSweep() {
+        return sweep != null;
     }
 
     /** True when the file asks for more than the plain random-init analysis of issue-2 experiments. */

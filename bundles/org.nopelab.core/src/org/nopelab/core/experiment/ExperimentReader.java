@@ -85,6 +85,18 @@ public final class ExperimentReader {
         return new Result(experiment, resolved, List.copyOf(problems));
     }
 
+    /**
+     * The experiment of a tree that is already resolved and valid (a sweep's cell: the sweep's tree with one
+     * combination set; every value was validated where the sweep was read).
+     */
+    public static Experiment fromResolved(ObjectNode resolved) {
+        try {
+            return MAPPER.treeToValue(resolved, Experiment.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a resolved experiment: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Rules that span fields, which JSON Schema cannot say clearly; each runs only on fields that are valid alone. */
     private static void checkTogether(ObjectNode r, ObjectNode raw, LocatedTree tree, List<Problem> problems) {
         JsonNode model = r.path("model"), input = r.path("input");
@@ -100,11 +112,76 @@ public final class ExperimentReader {
                     "input.seq_len: " + seqLen + " is longer than model.max_len " + maxLen + ", the positions a learned encoding covers"));
         }
         checkSubjectsAndTask(r, tree, problems);
+        checkSweep(raw, tree, problems);
         if (raw.at("/model/init/std").isNumber() && model.path("init").path("scheme").isTextual()
                 && !"normal".equals(model.path("init").path("scheme").asText())) {
             problems.add(new Problem(Problem.Severity.warning, line(tree.locate("/model/init/std", true)), column(tree.locate("/model/init/std", true)),
                     "model.init.std", "model.init.std is ignored: it applies only to scheme normal (scheme is "
                             + model.get("init").get("scheme").asText() + ")"));
+        }
+    }
+
+    /**
+     * Each grid value must be valid where it goes, and each cell must pass the cross-field rules: the problems
+     * are found by validating the cell's own tree and are reported at the grid value that causes them.
+     */
+    private static void checkSweep(ObjectNode raw, LocatedTree tree, List<Problem> problems) {
+        if (!(raw.at("/sweep/grid") instanceof ObjectNode grid)) return;
+        java.util.Map<String, List<JsonNode>> axes = new java.util.LinkedHashMap<>();
+        for (var it = grid.fields(); it.hasNext();) {
+            var axis = it.next();
+            String pointer = "/sweep/grid/" + axis.getKey();
+            List<String> path = List.of(axis.getKey().split("\\."));
+            JsonNode field = ExperimentSchema.field(path);
+            if (field == null || field.has("properties") || !axis.getValue().isArray()) {
+                if (field == null || field.has("properties")) {
+                    String near = Names.nearest(axis.getKey(), ExperimentSchema.leafPaths());
+                    problems.add(at(tree.locate(pointer, true), pointer, "sweep.grid: '" + axis.getKey() + "' is not a field one can sweep"
+                            + (near != null ? "; did you mean '" + near + "'?" : "; use a path such as model.init.std")));
+                }
+                continue;
+            }
+            List<JsonNode> values = new ArrayList<>();
+            for (int i = 0; i < axis.getValue().size(); i++) {
+                JsonNode v = axis.getValue().get(i);
+                values.add(v);
+                ObjectNode cell = raw.deepCopy();
+                cell.remove("sweep");
+                Sweep.set(cell, axis.getKey(), v);
+                String target = "/" + axis.getKey().replace('.', '/');
+                for (ValidationMessage m : SCHEMA.validate(cell)) {
+                    if (!m.getInstanceLocation().toString().equals(target)) continue;
+                    Problem p = describe(m, new LocatedTree());
+                    problems.add(at(tree.locate(pointer + "/" + i, false), pointer + "/" + i, "sweep: " + p.message()));
+                }
+            }
+            axes.put(axis.getKey(), values);
+        }
+        if (axes.isEmpty() || problems.stream().anyMatch(p -> p.path().startsWith("sweep"))) return;
+        JsonNode seeds = raw.at("/sweep/seeds");
+        Sweep sweep = new Sweep(axes, List.of());
+        List<Sweep.Cell> cells = sweep.cells();
+        long runs = (long) cells.size() * (seeds.isArray() ? Math.max(1, seeds.size()) : 1);
+        if (runs > 4096) {
+            problems.add(at(tree.locate("/sweep/grid", true), "/sweep/grid", "sweep: " + cells.size() + " cells x "
+                    + (runs / cells.size()) + " seeds = " + runs + " runs; at most 4096 runs per sweep"));
+            return;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Sweep.Cell c : cells) {
+            ObjectNode cell = raw.deepCopy();
+            cell.remove("sweep");
+            c.values().forEach((k, v) -> Sweep.set(cell, k, v));
+            List<Problem> found = new ArrayList<>();
+            checkTogether(ExperimentSchema.applyDefaults(cell.deepCopy()), cell, new LocatedTree(), found);
+            for (Problem p : found) {
+                if (p.severity() != Problem.Severity.error || !seen.add(p.message())) continue;
+                String key = c.values().containsKey(p.path()) ? p.path() : c.values().keySet().iterator().next();
+                int index = grid.get(key).size() - 1;
+                while (index > 0 && !grid.get(key).get(index).equals(c.values().get(key))) index--;
+                String pointer = "/sweep/grid/" + key + "/" + index;
+                problems.add(at(tree.locate(pointer, false), pointer, "sweep cell " + c.id() + ": " + p.message()));
+            }
         }
     }
 

@@ -56,6 +56,21 @@ public final class ExperimentSchema {
         return keys;
     }
 
+    /** Every field that holds a value (not a section), as dotted paths such as model.init.std. */
+    public static List<String> leafPaths() {
+        List<String> out = new ArrayList<>();
+        leafPaths(ROOT, "", out);
+        return out;
+    }
+
+    private static void leafPaths(JsonNode schema, String prefix, List<String> out) {
+        if (!schema.has("properties")) {
+            out.add(prefix);
+            return;
+        }
+        schema.get("properties").fields().forEachRemaining(e -> leafPaths(e.getValue(), prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out));
+    }
+
     /** Fills every missing field that has a default, recursively; returns the same node. */
     public static ObjectNode applyDefaults(ObjectNode node) {
         applyDefaults(node, ROOT);

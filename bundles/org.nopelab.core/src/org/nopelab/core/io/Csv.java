@@ -33,6 +33,14 @@ public final class Csv {
         Files.write(file, lines);
     }
 
+    /** Rows of text and numbers under a header row, quoted where needed (a sweep's long table). */
+    public static void writeTable(Path file, List<String> header, List<List<Object>> rows) throws IOException {
+        try (var w = MAPPER.writerFor(Object[].class).writeValues(file.toFile())) {
+            w.write(header.toArray());
+            for (List<Object> r : rows) w.write(r.toArray());
+        }
+    }
+
     public static double[][] readMatrix(Path file) throws IOException {
         return readRows(file).stream().map(r -> Arrays.stream(r).mapToDouble(c -> Double.parseDouble(c.trim())).toArray()).toArray(double[][]::new);
     }

@@ -1,8 +1,11 @@
 package org.nopelab.core.metrics;
 
+import org.apache.commons.math3.distribution.TDistribution;
+
 /**
- * A mean over independent samples (sequences) with a 95% interval, mean +- 1.96 standard errors.
- * The normal quantile is adequate for the >= 32 sequences experiments use; n is reported beside it.
+ * A mean over independent samples (sequences, or a sweep's seeds) with a 95% interval, mean +- t(0.975, n-1)
+ * standard errors: Student's quantile, because a sweep may have only 3 seeds (t = 4.30 there, 1.96 for many
+ * sequences). n is reported beside it.
  */
 public record Estimate(double mean, double ci95Low, double ci95High, int n) {
     public static Estimate of(double[] xs) {
@@ -13,7 +16,7 @@ public record Estimate(double mean, double ci95Low, double ci95High, int n) {
         if (n < 2) return new Estimate(mean, mean, mean, n);
         double ss = 0;
         for (double x : xs) ss += (x - mean) * (x - mean);
-        double half = 1.96 * Math.sqrt(ss / (n - 1) / n);
+        double half = new TDistribution(null, n - 1).inverseCumulativeProbability(0.975) * Math.sqrt(ss / (n - 1) / n);
         return new Estimate(mean, mean - half, mean + half, n);
     }
 

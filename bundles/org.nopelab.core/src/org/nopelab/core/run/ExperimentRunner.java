@@ -30,13 +30,22 @@ import org.nopelab.core.train.Trainer;
 public final class ExperimentRunner {
     private ExperimentRunner() {}
 
+    /** Runs into a new folder NAME-DATE-TIME under outDir; a sweep into its own resumable folder (see {@link SweepRunner}). */
     public static Path run(Experiment e, ObjectNode resolved, String source, Path outDir, FigureRenderer figures,
+            RunMonitor monitor) throws IOException {
+        if (e.isSweep()) return SweepRunner.run(e, resolved, source, outDir, figures, monitor);
+        return runInto(e, resolved, source, ResultWriter.freeName(outDir, e.name()), figures, monitor);
+    }
+
+    /** Runs one experiment (no sweep) into the given folder, which appears complete or not at all. */
+    static Path runInto(Experiment e, ObjectNode resolved, String source, Path target, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
         if (!e.hasSubjects()) {
             AnalysisResult r = Analysis.run(e, monitor);
             monitor.log(String.format("analysed in %.1fs on engine %s; writing results and figures", r.seconds(), r.engine()));
-            return ResultWriter.write(r, resolved, source, outDir, figures, monitor);
+            return ResultWriter.writeTo(r, resolved, source, target, figures, monitor);
         }
+        Path outDir = target.getParent();
         String hash = Provenance.sha256(resolved);
         List<AnalysisResult> results = new ArrayList<>();
         List<Path> checkpointDirs = new ArrayList<>();
@@ -57,7 +66,7 @@ public final class ExperimentRunner {
             results.add(Analysis.run(one, weights, monitor).withTraining(training));
         }
         Path done;
-        try (AtomicFolder folder = new AtomicFolder(ResultWriter.freeName(outDir, e.name()))) {
+        try (AtomicFolder folder = new AtomicFolder(target)) {
             Path dir = folder.dir();
             Files.writeString(dir.resolve("experiment.yaml"), source);
             Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
@@ -69,7 +78,7 @@ public final class ExperimentRunner {
             Json.MAPPER.writeValue(dir.resolve("comparison.json").toFile(), compare(results));
             done = folder.commit();
         }
-        for (Path p : checkpointDirs) deleteCheckpoints(p);
+        for (Path p : checkpointDirs) AtomicFolder.deleteTree(p);
         return done;
     }
 
@@ -100,8 +109,13 @@ public final class ExperimentRunner {
     }
 
     private static List<Map<String, Double>> rows(AnalysisResult r) {
+        return rows(r.states());
+    }
+
+    /** Per layer (residual stream states only): every score's per-sequence mean, ap_nn's chance, probe R^2 and MAE. */
+    static List<Map<String, Double>> rows(List<StateMetrics> states) {
         List<Map<String, Double>> rows = new ArrayList<>();
-        for (StateMetrics s : r.states()) {
+        for (StateMetrics s : states) {
             if (!s.name().equals("layer" + s.layer())) continue; // residual stream only
             Map<String, Double> row = new LinkedHashMap<>();
             row.put("layer", (double) s.layer());
@@ -118,11 +132,4 @@ public final class ExperimentRunner {
         return rows;
     }
 
-    private static void deleteCheckpoints(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return;
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(dir);
-    }
 }

@@ -37,7 +37,13 @@ public final class ResultWriter {
 
     public static Path write(AnalysisResult r, ObjectNode resolved, String sourceText, Path resultsRoot,
             FigureRenderer figures, RunMonitor monitor) throws IOException {
-        try (AtomicFolder folder = new AtomicFolder(freeName(resultsRoot, r.experiment().name()))) {
+        return writeTo(r, resolved, sourceText, freeName(resultsRoot, r.experiment().name()), figures, monitor);
+    }
+
+    /** The same into a given folder, which must not exist yet (a sweep names its cells' folders itself). */
+    public static Path writeTo(AnalysisResult r, ObjectNode resolved, String sourceText, Path target,
+            FigureRenderer figures, RunMonitor monitor) throws IOException {
+        try (AtomicFolder folder = new AtomicFolder(target)) {
             writeInto(folder.dir(), r, resolved, sourceText, figures, monitor);
             Json.MAPPER.writeValue(folder.dir().resolve("provenance.json").toFile(), Provenance.of(r, resolved));
             return folder.commit();

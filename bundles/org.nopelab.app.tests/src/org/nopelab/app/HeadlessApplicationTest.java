@@ -77,4 +77,40 @@ class HeadlessApplicationTest {
                 "--tokens", tokens.toString(), "--out", tmp.resolve("h.safetensors").toString()));
         assertTrue(errors().contains("missing.safetensors"), errors());
     }
+
+    /**
+     * reproduce on a folder with two of the paper's experiments (shrunk): the report has a verdict with numbers for
+     * the claims those experiments check, says "not run" for the others, and a second call reuses the finished runs.
+     */
+    @Test
+    void reproduceWritesAReportWithVerdictsAndReusesFinishedRuns() throws IOException {
+        Path examples = Files.createDirectories(tmp.resolve("paper"));
+        String model = "model: {vocab_size: 32, d_model: 64, heads: 2, layers: 2, d_ff: 64}\ninput: {seq_len: 16, samples: 48}\n";
+        Files.writeString(examples.resolve("1-input-vs-layers.yaml"), "# claim 1, tiny\nschema: nopelab/experiment/1\nname: c1\n" + model);
+        Files.writeString(examples.resolve("6-bidirectional-control.yaml"), "schema: nopelab/experiment/1\nname: c6\n"
+                + model.replace("d_ff: 64}", "d_ff: 64, attention: bidirectional}"));
+        Path out = tmp.resolve("out");
+        assertEquals(HeadlessApplication.OK, run("reproduce", "--quick", "--examples", examples.toString(), "--out", out.toString()), errors());
+        Path report;
+        try (Stream<Path> s = Files.list(out.resolve("reproduction-quick"))) {
+            report = s.filter(p -> p.getFileName().toString().startsWith("report-")).findFirst().orElseThrow();
+        }
+        var verdicts = org.nopelab.core.io.Json.MAPPER.readTree(report.resolve("verdicts.json").toFile());
+        assertEquals("quick", verdicts.get("mode").asText());
+        var byId = new java.util.HashMap<String, String>();
+        verdicts.get("verdicts").forEach(v -> byId.put(v.get("id").asText(), v.get("status").asText()));
+        assertEquals("not_run", byId.get("2"));
+        assertTrue(List.of("holds", "partly", "fails").contains(byId.get("1")), byId.toString());
+        assertEquals("holds", byId.get("6"), "bidirectional attention without PE is permutation equivariant");
+        assertEquals("holds", byId.get("7"), "theory checks in their exact regimes");
+        String html = Files.readString(report.resolve("index.html"));
+        assertTrue(html.contains("claim 1, tiny"), "the file's own comment is shown as the choices that are ours");
+        assertTrue(Files.isRegularFile(report.resolve("figures/claim1-ap-by-layer.svg")));
+        List<String> numbers = Files.readAllLines(report.resolve("numbers.csv"));
+        assertTrue(numbers.stream().anyMatch(l -> l.startsWith("6,\"ap_nn layer2\",")), numbers.toString());
+
+        this.out.reset();
+        assertEquals(HeadlessApplication.OK, run("reproduce", "--quick", "--examples", examples.toString(), "--out", out.toString()), errors());
+        assertTrue(this.out.toString(StandardCharsets.UTF_8).contains("1-input-vs-layers: finished before, reused"), this.out.toString(StandardCharsets.UTF_8));
+    }
 }

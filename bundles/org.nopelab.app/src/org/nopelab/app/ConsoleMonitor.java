@@ -10,6 +10,7 @@ final class ConsoleMonitor implements RunMonitor {
     private final long start = System.nanoTime();
     private volatile boolean cancelled;
     private int total, done;
+    private double phaseStart; // the ETA extrapolates the current phase only, not the whole run
 
     ConsoleMonitor(PrintStream out) {
         this.out = out;
@@ -23,13 +24,14 @@ final class ConsoleMonitor implements RunMonitor {
     public void begin(String task, int totalWork) {
         total = totalWork;
         done = 0;
+        phaseStart = seconds();
         log(task);
     }
 
     @Override
     public void worked(int work, String detail) {
         done += work;
-        double elapsed = seconds();
+        double elapsed = seconds() - phaseStart;
         String eta = done > 0 && done < total ? String.format(", ETA %.1fs", elapsed / done * (total - done)) : "";
         log(String.format("%3d%% %s%s", total == 0 ? 100 : 100 * done / total, detail, eta));
     }

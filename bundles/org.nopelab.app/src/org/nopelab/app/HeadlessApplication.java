@@ -46,6 +46,8 @@ public final class HeadlessApplication implements IApplication {
                    nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy]
                                                              every hidden state of a saved model on given tokens
                    nopelab schema                           print the experiment schema (JSON Schema 2020-12)
+                   nopelab reproduce [--quick] [--examples DIR] [--out DIR]
+                                                             run examples/paper (one experiment per claim) and write a report
                    nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md]
                                                              engine vs PyTorch on this CPU (./nopelab bench from a checkout)""";
 
@@ -75,6 +77,7 @@ public final class HeadlessApplication implements IApplication {
                 case "validate" -> validate(rest);
                 case "hidden-states" -> hiddenStates(rest);
                 case "bench" -> bench(rest);
+                case "reproduce" -> reproduce(rest);
                 case "schema" -> {
                     out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
                     yield OK;
@@ -114,6 +117,34 @@ public final class HeadlessApplication implements IApplication {
             return OK;
         } catch (RunCancelledException e) {
             err.println("nopelab: run cancelled; no result folder was written (training resumes from its last checkpoint)");
+            return CANCELLED;
+        } catch (TrainingDivergedException e) {
+            err.println("nopelab: " + e.getMessage());
+            return FAILED;
+        } finally {
+            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook is running */ }
+        }
+    }
+
+    private int reproduce(List<String> args) throws IOException {
+        Map<String, String> opts = new LinkedHashMap<>();
+        List<String> rest = options(args.stream().filter(a -> !a.equals("--quick")).toList(), opts, "--examples", "--out");
+        if (!rest.isEmpty()) return usage("reproduce takes --quick, --examples DIR and --out DIR, not '" + rest.get(0) + "'");
+        Path examples = Path.of(opts.getOrDefault("--examples", "examples/paper"));
+        if (!Files.isDirectory(examples)) return usage("no experiment folder " + examples + " (give --examples DIR)");
+        ConsoleMonitor monitor = new ConsoleMonitor(out);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            monitor.cancel();
+            try { main.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Path report = new Reproduction(examples, Path.of(opts.getOrDefault("--out", "results")), args.contains("--quick"), monitor).run();
+            monitor.log("report: " + report.toAbsolutePath().resolve("index.html"));
+            return OK;
+        } catch (RunCancelledException e) {
+            err.println("nopelab: reproduction cancelled; finished runs are kept and reused by the next reproduce");
             return CANCELLED;
         } catch (TrainingDivergedException e) {
             err.println("nopelab: " + e.getMessage());

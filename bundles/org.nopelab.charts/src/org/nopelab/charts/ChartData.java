@@ -21,6 +21,14 @@ public final class ChartData {
             for (int i = 0; i < xyz.getItemCount(0); i++) lines.add(xyz.getXValue(0, i) + "," + xyz.getYValue(0, i) + "," + xyz.getZValue(0, i));
             return lines;
         }
+        if (data instanceof org.jfree.data.xy.YIntervalSeriesCollection bands) {
+            lines.add("series,x,y,ci95_low,ci95_high");
+            for (int s = 0; s < bands.getSeriesCount(); s++) {
+                for (int i = 0; i < bands.getItemCount(s); i++) lines.add(bands.getSeriesKey(s) + "," + bands.getXValue(s, i) + ","
+                        + bands.getYValue(s, i) + "," + bands.getStartYValue(s, i) + "," + bands.getEndYValue(s, i));
+            }
+            return lines;
+        }
         lines.add("series,x,y");
         for (int s = 0; s < data.getSeriesCount(); s++) {
             for (int i = 0; i < data.getItemCount(s); i++) lines.add(data.getSeriesKey(s) + "," + data.getXValue(s, i) + "," + data.getYValue(s, i));

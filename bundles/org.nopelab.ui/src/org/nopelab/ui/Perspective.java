@@ -7,6 +7,7 @@ import org.eclipse.ui.console.IConsoleConstants;
 import org.nopelab.ui.views.ReferenceView;
 import org.nopelab.ui.views.RunsView;
 import org.nopelab.ui.views.SimilarityView;
+import org.nopelab.ui.views.SweepView;
 
 /**
  * The NoPE Lab layout: the Project Explorer (experiments and result folders) left, the experiment editor in the
@@ -19,7 +20,9 @@ public final class Perspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         String editors = layout.getEditorArea();
         layout.addView(IPageLayout.ID_PROJECT_EXPLORER, IPageLayout.LEFT, 0.16f, editors);
-        layout.addView(SimilarityView.ID, IPageLayout.RIGHT, 0.36f, editors);
+        IFolderLayout right = layout.createFolder("org.nopelab.ui.right", IPageLayout.RIGHT, 0.36f, editors);
+        right.addView(SimilarityView.ID);
+        right.addPlaceholder(SweepView.ID); // a sweep's result opens beside the single results
         IFolderLayout bottom = layout.createFolder("org.nopelab.ui.bottom", IPageLayout.BOTTOM, 0.72f, editors);
         bottom.addView(RunsView.ID);
         bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
@@ -30,6 +33,7 @@ public final class Perspective implements IPerspectiveFactory {
         layout.addShowViewShortcut(IPageLayout.ID_OUTLINE);
         layout.addShowViewShortcut(SimilarityView.ID);
         layout.addShowViewShortcut(RunsView.ID);
+        layout.addShowViewShortcut(SweepView.ID);
         layout.addShowViewShortcut(ReferenceView.ID);
         layout.addShowViewShortcut(IPageLayout.ID_PROBLEM_VIEW);
         layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);

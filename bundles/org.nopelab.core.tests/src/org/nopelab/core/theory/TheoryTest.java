@@ -63,7 +63,7 @@ class TheoryTest {
     @Test
     void engineInTheT1RegimeMatchesT1() {
         TheoryCheck.Outcome o = TheoryCheck.t1(Engines.byName("nd4j"), 256, 16, 256, 7);
-        assertWithin(o, 2.0 / 256);
+        assertWithin(o);
         assertEquals(Math.sqrt(15 / 16.0), o.theory()[15][14], 1e-12);
     }
 
@@ -71,18 +71,15 @@ class TheoryTest {
     void engineInTheParameterFreeRegimeMatchesK() {
         for (double alpha : new double[] {0.0, 0.3, 0.6}) {
             TheoryCheck.Outcome o = TheoryCheck.k(Engines.byName("nd4j"), 256, 16, alpha, 256, 7);
-            assertWithin(o, 2.0 / 256);
+            assertWithin(o);
         }
     }
 
-    private static void assertWithin(TheoryCheck.Outcome o, double bias) {
-        for (int i = 0; i < o.positions(); i++) {
-            for (int j = 0; j < i; j++) {
-                double diff = Math.abs(o.measured()[i][j] - o.theory()[i][j]);
-                assertTrue(diff <= 4 * o.standardError()[i][j] + bias, String.format("%s alpha %.2f: pair (%d,%d) measured %.4f, theory %.4f, se %.4f; max z %.1f",
-                        o.kind(), o.parameter(), i + 1, j + 1, o.measured()[i][j], o.theory()[i][j], o.standardError()[i][j], o.maxZ()));
-            }
-        }
+    private static void assertWithin(TheoryCheck.Outcome o) {
+        assertTrue(o.agrees(), String.format("%s alpha %.2f: max |measured - theory| %.4f, max z %.1f", o.kind(), o.parameter(), o.maxAbs(), o.maxZ()));
+        // the criterion is not vacuous: the same measurement is far from the other theory
+        double[][] other = Theory.matrix(o.kind() == Theory.Kind.t1 ? Theory.Kind.k : Theory.Kind.t1, o.positions(), 0.3);
+        assertTrue(Math.abs(o.measured()[15][0] - other[15][0]) > 0.05);
         System.out.printf("%s alpha %.2f: max |measured - theory| %.4f, max z %.2f%n", o.kind(), o.parameter(), o.maxAbs(), o.maxZ());
     }
 }

@@ -57,7 +57,7 @@ public final class SweepRunner {
         writeSummary(dir, s);
         if (!Files.exists(dir.resolve("provenance.json"))) {
             AtomicFolder.writeString(dir.resolve("provenance.json"), Json.MAPPER.writeValueAsString(Map.of(
-                    "sha256", Provenance.sha256(resolved), "format", SweepSummary.FORMAT)));
+                    "experiment_sha256", Provenance.sha256(resolved), "format", SweepSummary.FORMAT)));
         }
         return dir;
     }

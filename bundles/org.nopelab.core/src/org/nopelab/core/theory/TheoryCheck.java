@@ -32,7 +32,21 @@ public final class TheoryCheck {
      * {@code maxZ} is the largest |measured - theory| / standard error, {@code maxAbs} the largest |difference|.
      */
     public record Outcome(Theory.Kind kind, int dModel, int positions, int sequences, double parameter,
-            double[][] measured, double[][] standardError, double[][] theory, double maxZ, double maxAbs) {}
+            double[][] measured, double[][] standardError, double[][] theory, double maxZ, double maxAbs) {
+
+        /**
+         * Agreement within sampling error: every pair i > j within 4 standard errors of the mean over sequences,
+         * plus 2/d for the finite-width bias (a mean of cosines is not the ratio of mean inner products).
+         */
+        public boolean agrees() {
+            for (int i = 0; i < positions; i++) {
+                for (int j = 0; j < i; j++) {
+                    if (Math.abs(measured[i][j] - theory[i][j]) > 4 * standardError[i][j] + 2.0 / dModel) return false;
+                }
+            }
+            return true;
+        }
+    }
 
     public static Outcome t1(TransformerEngine engine, int d, int n, int sequences, long seed) {
         ModelConfig c = config(d, 4096, false);

@@ -28,7 +28,7 @@ public final class OpenResultHandler extends AbstractHandler {
         Path result = enclosingResult(selected);
         if (result == null) {
             MessageDialog.openInformation(HandlerUtil.getActiveShell(event), "Open Result",
-                    selected + " is not inside a NoPE Lab result folder (one with metrics.json or comparison.json).");
+                    selected + " is not inside a NoPE Lab result folder (one with metrics.json, comparison.json or sweep.json).");
             return null;
         }
         Runs.show(result);
@@ -39,7 +39,7 @@ public final class OpenResultHandler extends AbstractHandler {
     static Path enclosingResult(Path p) {
         Path found = null;
         for (Path d = p.toAbsolutePath(); d != null; d = d.getParent()) {
-            if (ResultFolder.isResult(d)) found = d;
+            if (ResultFolder.isResult(d) || org.nopelab.core.run.SweepRunner.isSweep(d)) found = d;
             else if (found != null && !d.getFileName().toString().equals("subjects")) break;
         }
         return found;

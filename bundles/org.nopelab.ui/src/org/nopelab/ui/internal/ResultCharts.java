@@ -45,6 +45,33 @@ public final class ResultCharts {
         return LineCharts.probePredictions(r.summary().experiment() + " - " + s.name() + " probes", s);
     }
 
+    /**
+     * The selected state's similarity by distance with the T1 prediction and K's (alpha measured on the input
+     * layer) drawn over it; {@code row} instead shows one position's row of the mean matrix against the theories' rows.
+     */
+    public static JFreeChart theory(ResultFolder r, StateMetrics s, boolean row) throws IOException {
+        double[][] m = r.matrix(s);
+        int n = m.length;
+        StateMetrics input = r.summary().states().get(0);
+        double alpha = org.nopelab.core.theory.Theory.alpha(r.matrix(input));
+        double[][] t1 = org.nopelab.core.theory.Theory.matrix(org.nopelab.core.theory.Theory.Kind.t1, n, 0);
+        double[][] k = org.nopelab.core.theory.Theory.matrix(org.nopelab.core.theory.Theory.Kind.k, n, alpha);
+        Map<String, double[]> theories = new LinkedHashMap<>();
+        String kName = String.format("K (alpha %.3f from %s)", alpha, input.name());
+        if (row) {
+            double[] x = java.util.stream.IntStream.range(1, n + 1).asDoubleStream().toArray();
+            theories.put("T1", t1[n - 1]);
+            theories.put(kName, k[n - 1]);
+            return org.nopelab.charts.StudyCharts.theoryOverlay(r.summary().experiment() + " - " + s.name() + ": row of position " + n, "position j",
+                    "cos(h_" + n + ", h_j)", x, m[n - 1], s.name(), theories);
+        }
+        double[] x = java.util.stream.IntStream.range(0, n).asDoubleStream().toArray();
+        theories.put("T1", org.nopelab.core.metrics.PositionSignals.similarityByDistance(t1));
+        theories.put(kName, org.nopelab.core.metrics.PositionSignals.similarityByDistance(k));
+        return org.nopelab.charts.StudyCharts.theoryOverlay(r.summary().experiment() + " - " + s.name() + ": similarity by distance vs theory",
+                "distance |i - j|", "mean cosine", x, s.similarityByDistance(), s.name(), theories);
+    }
+
     /** Null for a random-init result. */
     public static JFreeChart training(ResultFolder r) throws IOException {
         Map<String, double[]> curve = r.trainingCurve();

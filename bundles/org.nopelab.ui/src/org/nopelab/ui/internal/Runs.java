@@ -26,14 +26,15 @@ public final class Runs {
         return job;
     }
 
-    /** Opens a result folder in the Similarity view of the active (or first) window. */
+    /** Opens a result folder in the Similarity view (a sweep's folder in the Sweep view) of the active (or first) window. */
     public static void show(Path dir) {
         IWorkbenchWindow window = PlatformUI.getWorkbench().getActiveWorkbenchWindow();
         if (window == null && PlatformUI.getWorkbench().getWorkbenchWindowCount() > 0) window = PlatformUI.getWorkbench().getWorkbenchWindows()[0];
         if (window == null || window.getActivePage() == null) return;
         IWorkbenchPage page = window.getActivePage();
         try {
-            ((SimilarityView) page.showView(SimilarityView.ID, null, IWorkbenchPage.VIEW_VISIBLE)).open(dir);
+            if (org.nopelab.core.run.SweepRunner.isSweep(dir)) ((org.nopelab.ui.views.SweepView) page.showView(org.nopelab.ui.views.SweepView.ID)).open(dir);
+            else ((SimilarityView) page.showView(SimilarityView.ID, null, IWorkbenchPage.VIEW_VISIBLE)).open(dir);
         } catch (PartInitException e) {
             throw new IllegalStateException(e);
         }

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.eclipse.core.runtime.jobs.IJobChangeEvent;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
+import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.viewers.ArrayContentProvider;
 import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
@@ -18,11 +19,13 @@ import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.part.ViewPart;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.run.ResultFolder;
+import org.nopelab.core.run.SweepRunner;
+import org.nopelab.core.run.SweepSummary;
+import org.nopelab.ui.internal.Runs;
 import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.StateMetrics;
 import org.nopelab.ui.internal.RunExperimentJob;
@@ -94,7 +97,7 @@ public final class RunsView extends ViewPart {
         Path root = Setting.resultsDir();
         if (Files.isDirectory(root)) {
             try (Stream<Path> dirs = Files.list(root)) {
-                dirs.filter(ResultFolder::isResult).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
+                dirs.filter(d -> ResultFolder.isResult(d) || SweepRunner.isSweep(d)).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
                         .forEach(p -> runs.add(describe(p)));
             } catch (IOException e) {
                 runs.add(new Run("error", e.getMessage(), "", "", "", "", null));
@@ -105,6 +108,11 @@ public final class RunsView extends ViewPart {
 
     private static Run describe(Path dir) {
         try {
+            if (SweepRunner.isSweep(dir)) {
+                SweepSummary s = SweepRunner.read(dir);
+                return new Run(s.complete() ? "sweep" : "sweep, partial", s.experiment(), String.join(", ", s.subjectNames()),
+                        s.seeds().toString(), "", s.runsDone() + " of " + s.runs() + " runs", dir);
+            }
             List<Path> subjects = ResultFolder.subjects(dir);
             List<String> names = new ArrayList<>();
             double seconds = 0;
@@ -129,9 +137,9 @@ public final class RunsView extends ViewPart {
     private void open(Run run) {
         if (run == null || run.folder() == null) return;
         try {
-            ((SimilarityView) getSite().getPage().showView(SimilarityView.ID)).open(run.folder());
-        } catch (PartInitException e) {
-            throw new IllegalStateException(e);
+            Runs.show(run.folder());
+        } catch (IllegalStateException e) {
+            MessageDialog.openError(getSite().getShell(), "Cannot open", e.getMessage());
         }
     }
 

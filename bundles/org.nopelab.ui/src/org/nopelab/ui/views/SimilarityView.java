@@ -58,7 +58,7 @@ public final class SimilarityView extends ViewPart {
     private Scale stateSlider;
     private Button sharedScale;
     private Label scoreLine;
-    private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, predictions, training;
+    private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, predictions, training, theory, theoryRow;
     private final List<ResultFolder> subjects = new ArrayList<>();
     private ResultFolder result;
     private int subject;
@@ -135,6 +135,11 @@ public final class SimilarityView extends ViewPart {
         tab(tabs, "Probes", probeCharts);
         training = new ChartCanvas(tabs);
         tab(tabs, "Training", training);
+        // T1 holds for uniform attention without residual, K for the parameter-free layer (paper-spec §3)
+        SashForm theoryCharts = new SashForm(tabs, SWT.HORIZONTAL);
+        theory = new ChartCanvas(theoryCharts);
+        theoryRow = new ChartCanvas(theoryCharts);
+        tab(tabs, "Theory", theoryCharts);
         tabs.setSelection(0);
         RunExperimentJob.addTrainingListener(live);
 
@@ -258,6 +263,13 @@ public final class SimilarityView extends ViewPart {
         }
         scoreLine.setText(line.toString());
         predictions.setChart(ResultCharts.probePredictions(result, s));
+        try {
+            theory.setChart(ResultCharts.theory(result, s, false));
+            theoryRow.setChart(ResultCharts.theory(result, s, true));
+        } catch (IOException e) {
+            theory.setChart(null);
+            theory.setMessage("Cannot read the matrices: " + e.getMessage());
+        }
         scoreLine.getParent().layout();
         showCompare();
     }
@@ -352,7 +364,7 @@ public final class SimilarityView extends ViewPart {
         item.setControl(control);
     }
 
-    /** The canvas of a chart: similarity, scores, compare-a, compare-b, difference, variance, probes, predictions, training. */
+    /** The canvas of a chart: similarity, scores, compare-a, compare-b, difference, variance, probes, predictions, training, theory, theory-row. */
     public ChartCanvas canvas(String which) {
         return switch (which) {
             case "similarity" -> heatmap;
@@ -364,6 +376,8 @@ public final class SimilarityView extends ViewPart {
             case "probes" -> probes;
             case "predictions" -> predictions;
             case "training" -> training;
+            case "theory" -> theory;
+            case "theory-row" -> theoryRow;
             default -> throw new IllegalArgumentException(which);
         };
     }

@@ -31,7 +31,7 @@ final class Bench {
 
     private Bench() {}
 
-    static int run(String python, Path pytorchScript, List<String> sizeNames, int repeats, int threads, Path table, PrintStream out, PrintStream err)
+    static int run(String python, Path pytorchScript, List<String> sizeNames, int repeats, int threads, Path table, boolean profile, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         List<Size> sizes = EngineBenchmark.SIZES.stream().filter(s -> sizeNames.isEmpty() || sizeNames.contains(s.name())).toList();
         if (sizes.isEmpty()) throw new IllegalArgumentException("no such size; sizes: " + EngineBenchmark.SIZES.stream().map(Size::name).toList());
@@ -64,6 +64,13 @@ final class Bench {
                     agreement);
             out.println(row);
             rows.add(row);
+            if (profile) { // where the time goes, beside the table: TABLE.SIZE.profile.txt
+                String p = EngineBenchmark.profile(s, setup);
+                Path file = table.resolveSibling(table.getFileName().toString().replaceFirst("\\.md$", "") + "." + s.name() + ".profile.txt");
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                AtomicFolder.writeString(file, p + "\n");
+                out.println("profile: " + file.toAbsolutePath());
+            }
         }
         String header = String.format("NoPE Lab engine benchmark, %s, %d thread(s), %s, median of %d after warm-up%n%n",
                 LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), threads <= 0 ? 1 : threads,

@@ -48,7 +48,7 @@ public final class HeadlessApplication implements IApplication {
                    nopelab schema                           print the experiment schema (JSON Schema 2020-12)
                    nopelab reproduce [--quick] [--examples DIR] [--out DIR]
                                                              run examples/paper (one experiment per claim) and write a report
-                   nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md]
+                   nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md] [--profile]
                                                              engine vs PyTorch on this CPU (./nopelab bench from a checkout)""";
 
     private final PrintStream out, err;
@@ -233,6 +233,8 @@ public final class HeadlessApplication implements IApplication {
 
     private int bench(List<String> args) throws IOException {
         Map<String, String> opts = new LinkedHashMap<>();
+        boolean profile = args.contains("--profile");
+        args = args.stream().filter(a -> !a.equals("--profile")).toList();
         if (!args.equals(List.of("--list")) && !options(args, opts, "--pytorch", "--python", "--sizes", "--repeats", "--threads", "--table").isEmpty()) return usage("bench takes options only");
         if (args.equals(List.of("--list"))) {
             org.nopelab.core.bench.EngineBenchmark.SIZES.forEach(sz -> out.println(sz.name()));
@@ -243,7 +245,7 @@ public final class HeadlessApplication implements IApplication {
         String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         try {
             return Bench.run(opts.getOrDefault("--python", "python3"), Path.of(script), Bench.list(opts.get("--sizes")), Integer.parseInt(opts.getOrDefault("--repeats", "5")),
-                    Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), out, err);
+                    Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), profile, out, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CANCELLED;

@@ -142,6 +142,21 @@ public final class EngineBenchmark {
         return new Timing(train, analysis, PeakRss.mb());
     }
 
+    /** ND4J's op profile of one analysis pass and, unless the size is analysis-only, of one training step (after a warm-up). */
+    public static String profile(Size s, Setup setup) {
+        Nd4jEngine engine = new Nd4jEngine();
+        Runnable analysis = () -> {
+            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
+            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
+        };
+        analysis.run();
+        String out = "analysis pass of " + s.name() + "\n" + Nd4jEngine.profile(analysis);
+        if (s.analysisOnly()) return out;
+        Runnable train = () -> engine.lossAndGradients(setup.config(), setup.weights(), setup.batch(), false);
+        train.run();
+        return out + "\n\ntraining step of " + s.name() + "\n" + Nd4jEngine.profile(train);
+    }
+
     private static double medianMs(int warmup, int repeats, Runnable body) {
         for (int k = 0; k < warmup; k++) body.run();
         List<Double> ms = new ArrayList<>();

@@ -43,6 +43,46 @@ public final class Nd4jEngine implements TransformerEngine {
         });
     }
 
+    /**
+     * Where the time of one run of body goes: ND4J's op profiler, time per op class (matmul, softmax, erf, copies
+     * as old_assign, ...) with call counts, as ND4J prints it. Profiling slows every op; use it for shares only.
+     */
+    public static String profile(Runnable body) {
+        return Nd4jContext.call(() -> {
+            var executioner = Nd4j.getExecutioner();
+            var profiler = org.nd4j.linalg.profiler.OpProfiler.getInstance();
+            profiler.reset();
+            // copies (old_assign) are the largest avoidable cost: count them by the NoPE Lab line that caused them
+            Map<String, Integer> copies = new java.util.TreeMap<>();
+            org.nd4j.linalg.profiler.OpProfiler.OpProfilerListener listener = op -> {
+                if (!"old_assign".equals(op.opName())) return;
+                boolean self = true; // the first NoPE Lab frame is this listener
+                for (StackTraceElement e : Thread.currentThread().getStackTrace()) {
+                    if (!e.getClassName().startsWith("org.nopelab.")) continue;
+                    if (self) {
+                        self = false;
+                    } else {
+                        copies.merge(e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "." + e.getMethodName() + ":" + e.getLineNumber(), 1, Integer::sum);
+                        return;
+                    }
+                }
+            };
+            profiler.addListener(listener);
+            executioner.setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.OPERATIONS);
+            try {
+                body.run();
+            } finally {
+                executioner.setProfilingMode(org.nd4j.linalg.api.ops.executioner.OpExecutioner.ProfilingMode.DISABLED);
+                profiler.clearListener(listener);
+            }
+            StringBuilder callers = new StringBuilder("copies (old_assign) by caller:\n");
+            copies.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> callers.append(String.format("%5d  %s%n", e.getValue(), e.getKey())));
+            return profiler.getLongAggergator().asPercentageString() + "\nby kind:\n" + profiler.getClassAggergator().asPercentageString()
+                    + "\ncalls by op:\n" + profiler.getOpCounter().asString() + "\n" + callers;
+        });
+    }
+
     @Override
     public String name() {
         return "nd4j";
@@ -100,7 +140,15 @@ public final class Nd4jEngine implements TransformerEngine {
                 int[][] predictions = argMax(logits, batch.size(), batch.positions());
                 double[] loss = new double[1];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                t.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> grads.put(name, toDoubles(g)));
+                t.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> {
+                    double[] v = toDoubles(g);
+                    if (!name.contains(".attn.qkv.")) {
+                        grads.put(name, v);
+                        return;
+                    }
+                    int third = v.length / 3; // rows (weight) or entries (bias) of q, k, v in that order
+                    for (int k = 0; k < 3; k++) grads.put(name.replace(".qkv.", "." + "qkv".charAt(k) + "."), java.util.Arrays.copyOfRange(v, k * third, (k + 1) * third));
+                });
                 return new LossAndGradients(loss[0], grads, predictions);
             }
         });
@@ -122,7 +170,12 @@ public final class Nd4jEngine implements TransformerEngine {
         return out;
     }
 
+    /**
+     * The values in row-major order. A contiguous array starting at its buffer's start is read on the Java side; the
+     * cast + dup this did before were two native calls per gradient (about 200 of a small model's step).
+     */
     private static double[] toDoubles(INDArray a) {
+        if (a.offset() == 0 && a.ordering() == 'c' && a.elementWiseStride() == 1) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
         return java.util.Arrays.copyOf(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), (int) a.length());
     }
 }

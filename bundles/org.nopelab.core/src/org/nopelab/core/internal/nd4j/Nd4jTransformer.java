@@ -9,6 +9,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -61,7 +65,7 @@ final class Nd4jTransformer {
     /** What one block's backward needs. */
     private static final class BlockCache {
         Ln ln1, ln2;
-        INDArray attnIn, q, k, v, p, o2d, mlpIn, h1, a1;
+        INDArray attnIn, q, k, v, p, o2d, mlpIn, h1, a1, cdf;
     }
 
     /** Forward pass; with capture, every named hidden state is copied out as float32. */
@@ -87,7 +91,7 @@ final class Nd4jTransformer {
             bc.attnIn = pre ? bc.ln1.y : x;
             INDArray attn = attention(i, bc);
             keep(HiddenStates.sub(l, "attn"), attn);
-            x = c.residual() ? x.add(attn) : attn;
+            x = c.residual() ? attn.addi(x) : attn; // attn is fresh and already kept: add in place, no copy
             if (post) {
                 bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
                 x = bc.ln1.y;
@@ -99,10 +103,10 @@ final class Nd4jTransformer {
             }
             bc.mlpIn = pre ? bc.ln2.y : x;
             bc.h1 = linear(bc.mlpIn, ModelWeights.block(i, "mlp.fc1"));
-            bc.a1 = activation(bc.h1);
+            bc.a1 = activation(bc.h1, bc);
             INDArray mlp = linear(bc.a1, ModelWeights.block(i, "mlp.fc2"));
             keep(HiddenStates.sub(l, "mlp"), mlp);
-            x = c.residual() ? x.add(mlp) : mlp;
+            x = c.residual() ? mlp.addi(x) : mlp;
             if (post) {
                 bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
                 x = bc.ln2.y;
@@ -154,14 +158,14 @@ final class Nd4jTransformer {
             BlockCache bc = blocks.get(i);
             if (post) dx = layerNormBackward(bc.ln2, dx, g);
             INDArray dMlp = dx;
-            INDArray dh1 = activationBackward(bc.h1, linearBackward(bc.a1, dMlp, ModelWeights.block(i, "mlp.fc2"), g));
+            INDArray dh1 = activationBackward(bc, linearBackward(bc.a1, dMlp, ModelWeights.block(i, "mlp.fc2"), g));
             INDArray dMlpIn = linearBackward(bc.mlpIn, dh1, ModelWeights.block(i, "mlp.fc1"), g);
             if (pre) dMlpIn = layerNormBackward(bc.ln2, dMlpIn, g);
-            dx = c.residual() ? dx.add(dMlpIn) : dMlpIn;
+            dx = c.residual() ? dMlpIn.addi(dx) : dMlpIn;
             if (post) dx = layerNormBackward(bc.ln1, dx, g);
             INDArray dAttnIn = attentionBackward(i, bc, dx, g);
             if (pre) dAttnIn = layerNormBackward(bc.ln1, dAttnIn, g);
-            dx = c.residual() ? dx.add(dAttnIn) : dAttnIn;
+            dx = c.residual() ? dAttnIn.addi(dx) : dAttnIn;
         }
         embedBackward(dx, g);
         return g;
@@ -199,10 +203,16 @@ final class Nd4jTransformer {
         }
     }
 
+    /**
+     * Causal self-attention with one fused projection: x [W_q; W_k; W_v]^T gives q, k and v in one matmul, one
+     * bias add and one copy into head layout (three of each before; at d_model 64 per-op cost dominates).
+     */
     private INDArray attention(int i, BlockCache bc) {
-        bc.q = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.q")));
-        bc.k = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.k")));
-        bc.v = toHeads(linear(bc.attnIn, ModelWeights.block(i, "attn.v")));
+        INDArray qkv = linear(bc.attnIn, qkvName(i));                                   // [b*n, 3d]
+        INDArray split = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4).dup('c'); // [3, b, h, n, hd]
+        bc.q = split.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        bc.k = split.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        bc.v = split.get(NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
         INDArray scores = Nd4j.matmul(bc.q, bc.k, false, true, false).muli(1 / Math.sqrt(hd)); // [b,h,n,n]
         if (mask != null) scores = scores.reshape((long) b * heads, (long) n * n).addiRowVector(mask).reshape(b, heads, n, n);
         bc.p = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
@@ -213,17 +223,28 @@ final class Nd4jTransformer {
     private INDArray attentionBackward(int i, BlockCache bc, INDArray dAttn, Map<String, INDArray> g) {
         INDArray dO = toHeads(linearBackward(bc.o2d, dAttn, ModelWeights.block(i, "attn.o"), g));
         INDArray dP = Nd4j.matmul(dO, bc.v, false, true, false);           // [b,h,n,n]
-        INDArray dV = Nd4j.matmul(bc.p, dO, true, false, false);           // [b,h,n,hd]
+        // dQ, dK, dV are written into one [3, b, h, n, hd] buffer, the fused projection's gradient in head layout
+        INDArray dSplit = Nd4j.create(dt, 3, b, heads, n, hd);
+        INDArray dQ = slot(dSplit, 0), dK = slot(dSplit, 1), dV = slot(dSplit, 2);
+        Nd4j.matmul(bc.p, dO, dV, true, false, false);
         // softmax backward row by row: dS = P * (dP - sum_j dP_j P_j); masked entries have P = 0
         long rows = (long) b * heads * n;
         INDArray p2 = bc.p.reshape(rows, n), dP2 = dP.reshape(rows, n);
-        INDArray dS = dP2.subColumnVector(dP2.mul(p2).sum(1)).muli(p2).muli(1 / Math.sqrt(hd)).reshape(b, heads, n, n);
-        INDArray dQ = Nd4j.matmul(dS, bc.k);
-        INDArray dK = Nd4j.matmul(dS, bc.q, true, false, false);
-        INDArray dIn = linearBackward(bc.attnIn, fromHeads(dQ), ModelWeights.block(i, "attn.q"), g);
-        dIn.addi(linearBackward(bc.attnIn, fromHeads(dK), ModelWeights.block(i, "attn.k"), g));
-        dIn.addi(linearBackward(bc.attnIn, fromHeads(dV), ModelWeights.block(i, "attn.v"), g));
-        return dIn;
+        Nd4j.exec(new SubOp(dP2, mul(dP2, p2).sum(true, 1), dP2)); // dP is not needed after this: in place
+        INDArray dS = dP2.muli(p2).muli(1 / Math.sqrt(hd)).reshape(b, heads, n, n);
+        Nd4j.matmul(dS, bc.k, dQ, false, false, false);
+        Nd4j.matmul(dS, bc.q, dK, true, false, false);
+        INDArray dQkv = dSplit.permute(1, 3, 0, 2, 4).dup('c').reshape((long) b * n, 3L * d);
+        return linearBackward(bc.attnIn, dQkv, qkvName(i), g);
+    }
+
+    private static INDArray slot(INDArray split, int k) {
+        return split.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /** The fused projection's transient parameter name; its weight and bias are q, k, v stacked (see param). */
+    private static String qkvName(int i) {
+        return ModelWeights.block(i, "attn.qkv");
     }
 
     /** [b*n, d] -> [b, heads, n, head_dim] */
@@ -242,52 +263,78 @@ final class Nd4jTransformer {
         return Nd4j.create(m, new long[] {1, (long) n * n}, DataType.DOUBLE).castTo(dt);
     }
 
+    /**
+     * y = x W^T + b. Nd4j.matmul with transpose flags: INDArray.mmul copied a transposed operand or its result
+     * (75 copies in a paper-d64 step).
+     */
     private INDArray linear(INDArray x, String name) {
-        return x.mmul(param(name + ".weight").transpose()).addiRowVector(param(name + ".bias"));
+        return Nd4j.matmul(x, param(name + ".weight"), false, true, false).addiRowVector(param(name + ".bias"));
     }
 
     /** For y = x W^T + b: accumulates dW = dy^T x and db = sum dy; returns dx = dy W. */
     private INDArray linearBackward(INDArray x, INDArray dy, String name, Map<String, INDArray> g) {
-        accumulate(g, name + ".weight", dy.transpose().mmul(x));
+        accumulate(g, name + ".weight", Nd4j.matmul(dy, x, true, false, false));
         accumulate(g, name + ".bias", dy.sum(0));
-        return dy.mmul(param(name + ".weight"));
+        return Nd4j.matmul(dy, param(name + ".weight"));
     }
 
     private Ln layerNorm(INDArray x, String name) {
-        INDArray centred = x.subColumnVector(x.mean(1));
-        INDArray var = centred.mul(centred).mean(1);
-        INDArray inv = Transforms.pow(var.addi(LN_EPS), -0.5, false);
-        INDArray xhat = centred.muliColumnVector(inv);
-        INDArray y = xhat.mulRowVector(param(name + ".weight")).addiRowVector(param(name + ".bias"));
+        INDArray centred = sub(x, x.mean(true, 1));
+        INDArray inv = Transforms.pow(mul(centred, centred).mean(true, 1).addi(LN_EPS), -0.5, false); // [rows, 1]
+        INDArray xhat = Nd4j.exec(new MulOp(centred, inv, centred))[0];
+        INDArray y = mul(xhat, param(name + ".weight"));
+        Nd4j.exec(new AddOp(y, param(name + ".bias"), y));
         return new Ln(y, xhat, inv, name);
     }
 
     /** dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * gamma. */
     private INDArray layerNormBackward(Ln ln, INDArray dy, Map<String, INDArray> g) {
-        accumulate(g, ln.name + ".weight", dy.mul(ln.xhat).sum(0));
+        accumulate(g, ln.name + ".weight", mul(dy, ln.xhat).sum(0));
         accumulate(g, ln.name + ".bias", dy.sum(0));
-        INDArray dxhat = dy.mulRowVector(param(ln.name + ".weight"));
-        INDArray proj = dxhat.mul(ln.xhat).mean(1);
-        return dxhat.subColumnVector(dxhat.mean(1)).subi(ln.xhat.mulColumnVector(proj)).muliColumnVector(ln.inv);
+        INDArray dxhat = mul(dy, param(ln.name + ".weight"));
+        INDArray along = mul(ln.xhat, mul(dxhat, ln.xhat).mean(true, 1));
+        Nd4j.exec(new SubOp(dxhat, dxhat.mean(true, 1), dxhat));
+        dxhat.subi(along);
+        return Nd4j.exec(new MulOp(dxhat, ln.inv, dxhat))[0];
     }
 
-    private INDArray activation(INDArray x) {
+    /**
+     * a * b and a - b with NumPy broadcasting into a new array. INDArray.mul/sub copy a first and then work in
+     * place: that copy (old_assign) was 412 of a paper-d64 training step's 1006 native calls.
+     */
+    private static INDArray mul(INDArray a, INDArray b) {
+        return Nd4j.exec(new MulOp(a, b))[0];
+    }
+
+    private static INDArray sub(INDArray a, INDArray b) {
+        return Nd4j.exec(new SubOp(a, b))[0];
+    }
+
+    private static INDArray scaled(INDArray a, double k) {
+        return Nd4j.exec(new ScalarMultiplication(a, null, a.ulike(), k));
+    }
+
+    /** The MLP's activation; for gelu, Phi(x) is kept in the block cache for the backward pass. */
+    private INDArray activation(INDArray x, BlockCache bc) {
         return switch (c.activation()) {
             case relu -> Transforms.relu(x, true);
-            case gelu -> x.mul(0.5).muli(Nd4j.exec(new Erf(x.div(Math.sqrt(2)))).addi(1));
+            case gelu -> {
+                bc.cdf = Nd4j.exec(new Erf(scaled(x, 1 / Math.sqrt(2)))).addi(1).muli(0.5);
+                yield mul(x, bc.cdf);
+            }
             case gelu_tanh -> x.mul(0.5).muli(Transforms.tanh(geluTanhInner(x), false).addi(1));
             case silu -> x.mul(Transforms.sigmoid(x, true));
         };
     }
 
-    private INDArray activationBackward(INDArray x, INDArray dy) {
+    private INDArray activationBackward(BlockCache bc, INDArray dy) {
+        INDArray x = bc.h1;
         INDArray slope = switch (c.activation()) {
             case relu -> x.gt(0).castTo(dt);
             case gelu -> {
-                // Phi(x) + x phi(x)
-                INDArray cdf = Nd4j.exec(new Erf(x.div(Math.sqrt(2)))).addi(1).muli(0.5);
-                INDArray pdf = Transforms.exp(x.mul(x).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
-                yield cdf.addi(pdf.muli(x));
+                // Phi(x) + x phi(x); Phi from the forward pass (erf was 6% of a small model's step)
+                INDArray pdf = Transforms.exp(mul(x, x).muli(-0.5), false).muli(1 / Math.sqrt(2 * Math.PI));
+                yield pdf.muli(x).addi(bc.cdf);
             }
             case gelu_tanh -> {
                 INDArray t = Transforms.tanh(geluTanhInner(x), false);
@@ -300,7 +347,7 @@ final class Nd4jTransformer {
                 yield s.mul(x.mul(s.rsub(1)).addi(1));
             }
         };
-        return dy.mul(slope);
+        return slope.muli(dy);
     }
 
     private static INDArray geluTanhInner(INDArray x) {
@@ -308,21 +355,37 @@ final class Nd4jTransformer {
     }
 
     private INDArray param(String name) {
-        return params.computeIfAbsent(name, k -> {
-            Tensor t = w.get(k);
-            return Nd4j.create(t.data(), t.shape(), DataType.FLOAT).castTo(dt);
-        });
+        INDArray p = params.get(name);
+        if (p != null) return p;
+        if (name.contains(".attn.qkv.")) { // [W_q; W_k; W_v] rows stacked, biases concatenated
+            String base = name.replace(".attn.qkv.", ".attn.%s.");
+            p = Nd4j.concat(0, param(String.format(base, "q")), param(String.format(base, "k")), param(String.format(base, "v")));
+        } else {
+            Tensor t = w.get(name);
+            p = Nd4j.create(t.data(), t.shape(), DataType.FLOAT);
+            if (dt != DataType.FLOAT) p = p.castTo(dt);
+        }
+        params.put(name, p);
+        return p;
     }
 
+    /**
+     * Adds a gradient in the parameter's own layout. The fused projection's gradient stays fused ([3d, d] and
+     * [3d], rows q, k, v): the engine splits it on the Java side, where slicing costs no native copy.
+     */
     private void accumulate(Map<String, INDArray> g, String name, INDArray grad) {
-        INDArray shaped = grad.reshape(w.get(name).shape());
+        INDArray shaped = name.contains(".attn.qkv.") ? grad : grad.reshape(w.get(name).shape());
         g.merge(name, shaped, INDArray::addi);
     }
 
     private void keep(String name, INDArray x2d) {
         if (states == null) return;
         long width = x2d.size(1);
-        float[] data = x2d.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        states.put(name, new Tensor(new long[] {b, n, width}, java.util.Arrays.copyOf(data, (int) (b * n * width))));
+        int length = (int) (b * n * width);
+        // a contiguous float32 state is read straight from its buffer (no native cast and copy per state)
+        float[] data = x2d.offset() == 0 && x2d.dataType() == DataType.FLOAT && x2d.ordering() == 'c' && x2d.elementWiseStride() == 1
+                ? java.util.Arrays.copyOf(x2d.data().asFloat(), length)
+                : java.util.Arrays.copyOf(x2d.castTo(DataType.FLOAT).dup('c').data().asFloat(), length);
+        states.put(name, new Tensor(new long[] {b, n, width}, data));
     }
 }

@@ -58,6 +58,8 @@ public final class StudyCharts {
         if (chance != null) {
             ValueMarker m = new ValueMarker(chance, Color.GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
             m.setLabel("chance " + String.format("%.3f", chance));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT); // drawn into the plot from its left edge
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.BOTTOM_LEFT);
             plot.addRangeMarker(m);
         }
         return styled(chart);

@@ -187,6 +187,10 @@ public final class SimilarityView extends ViewPart {
 
     /** Shows a result folder (for a paired result, its first subject beside its second), starting after the input layer. */
     public void open(Path dir) {
+        if (org.nopelab.core.run.SweepRunner.isSweep(dir)) { // a sweep has its own view
+            getSite().getShell().getDisplay().asyncExec(() -> Runs.show(dir));
+            return;
+        }
         List<ResultFolder> opened = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try {

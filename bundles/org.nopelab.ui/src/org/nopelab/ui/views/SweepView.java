@@ -137,6 +137,15 @@ public final class SweepView extends ViewPart {
         for (ChartCanvas c : cellCharts) c.dispose();
         cellCharts.clear();
         double[] layers = IntStream.range(0, sweep.layers()).asDoubleStream().toArray();
+        // one y range for every small chart, so heights compare across cells
+        double low = 0, high = 0;
+        for (SweepSummary.Cell c : sweep.cells()) {
+            for (int k = 0; k < sweep.layers(); k++) {
+                Estimate e = sweep.value(c, s, k, m);
+                if (e != null && Double.isFinite(e.ci95High())) { high = Math.max(high, e.ci95High()); low = Math.min(low, e.ci95Low()); }
+            }
+        }
+        double pad = 0.05 * Math.max(high - low, 1e-9);
         for (SweepSummary.Cell c : sweep.cells()) {
             Estimate[] y = IntStream.range(0, sweep.layers()).mapToObj(k -> sweep.value(c, s, k, m)).toArray(Estimate[]::new);
             Estimate chance = m.equals("ap_nn") ? sweep.value(c, s, 1, "ap_nn_chance") : null;
@@ -146,6 +155,7 @@ public final class SweepView extends ViewPart {
             chart.setLayoutData(size);
             var jf = StudyCharts.estimates(label(c), "layer", m, List.of(new StudyCharts.Line(m, layers, y)), chance == null ? null : chance.mean(), false);
             jf.removeLegend();
+            jf.getXYPlot().getRangeAxis().setRange(low - (low < 0 ? pad : 0), high + pad);
             jf.getTitle().setFont(jf.getTitle().getFont().deriveFont(11f));
             chart.setChart(jf);
             cellCharts.add(chart);

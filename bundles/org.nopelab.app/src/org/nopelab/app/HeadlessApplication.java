@@ -103,20 +103,34 @@ public final class HeadlessApplication implements IApplication {
         if (!report(file, read.problems())) return BAD_INPUT;
         Path outDir = Path.of(opts.getOrDefault("--out", "results"));
         ConsoleMonitor monitor = new ConsoleMonitor(out);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            monitor.cancel(); // Ctrl-C: stop at the next batch and let the staging folder be removed
-            try { main.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        return cancellable(monitor, "run cancelled; no result folder was written (training resumes from its last checkpoint)", () -> {
             monitor.log("NoPE Lab: " + file + " -> " + outDir.toAbsolutePath());
             Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), Files.readString(file), outDir, ChartFiles.pngRenderer(), monitor);
             printScores(dir);
             monitor.log("result folder: " + dir.toAbsolutePath());
+        });
+    }
+
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs long work so that Ctrl-C cancels it cleanly (the shutdown hook asks the monitor to stop at the next
+     * batch and waits for the staging folder to be removed), mapping the outcome to an exit code.
+     */
+    private int cancellable(ConsoleMonitor monitor, String cancelled, Work work) throws IOException {
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            monitor.cancel();
+            try { main.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            work.run();
             return OK;
         } catch (RunCancelledException e) {
-            err.println("nopelab: run cancelled; no result folder was written (training resumes from its last checkpoint)");
+            err.println("nopelab: " + cancelled);
             return CANCELLED;
         } catch (TrainingDivergedException e) {
             err.println("nopelab: " + e.getMessage());
@@ -133,25 +147,10 @@ public final class HeadlessApplication implements IApplication {
         Path examples = Path.of(opts.getOrDefault("--examples", "examples/paper"));
         if (!Files.isDirectory(examples)) return usage("no experiment folder " + examples + " (give --examples DIR)");
         ConsoleMonitor monitor = new ConsoleMonitor(out);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            monitor.cancel();
-            try { main.join(10_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        return cancellable(monitor, "reproduction cancelled; finished runs are kept and reused by the next reproduce", () -> {
             Path report = new Reproduction(examples, Path.of(opts.getOrDefault("--out", "results")), args.contains("--quick"), monitor).run();
             monitor.log("report: " + report.toAbsolutePath().resolve("index.html"));
-            return OK;
-        } catch (RunCancelledException e) {
-            err.println("nopelab: reproduction cancelled; finished runs are kept and reused by the next reproduce");
-            return CANCELLED;
-        } catch (TrainingDivergedException e) {
-            err.println("nopelab: " + e.getMessage());
-            return FAILED;
-        } finally {
-            try { Runtime.getRuntime().removeShutdownHook(hook); } catch (IllegalStateException shuttingDown) { /* hook is running */ }
-        }
+        });
     }
 
     /** The score table of each subject, read back from the folder just written. */

@@ -13,10 +13,8 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobChangeAdapter;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.part.ViewPart;
@@ -26,6 +24,7 @@ import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.SweepRunner;
 import org.nopelab.core.run.SweepSummary;
 import org.nopelab.ui.internal.Runs;
+import org.nopelab.ui.internal.Tables;
 import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.StateMetrics;
 import org.nopelab.ui.internal.RunExperimentJob;
@@ -68,15 +67,7 @@ public final class RunsView extends ViewPart {
     }
 
     private void column(String title, int width, java.util.function.Function<Run, String> text) {
-        TableViewerColumn c = new TableViewerColumn(table, SWT.NONE);
-        c.getColumn().setText(title);
-        c.getColumn().setWidth(width);
-        c.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((Run) element);
-            }
-        });
+        Tables.column(table, title, width, text);
     }
 
     private void refreshLater(Job job) {

@@ -10,7 +10,6 @@ import java.util.stream.IntStream;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
@@ -33,6 +32,7 @@ import org.nopelab.core.run.SweepRunner;
 import org.nopelab.core.run.SweepSummary;
 import org.nopelab.ui.internal.ChartCanvas;
 import org.nopelab.ui.internal.Runs;
+import org.nopelab.ui.internal.Tables;
 
 /**
  * A sweep's folder: one small chart per cell (the chosen metric by layer, mean over seeds with its 95% band),
@@ -193,15 +193,7 @@ public final class SweepView extends ViewPart {
 
     /** A column that sorts by its number when it has one, else by its text; a second click reverses. */
     private void column(String title, int width, java.util.function.Function<Row, String> text, java.util.function.Function<Row, Double> number) {
-        TableViewerColumn c = new TableViewerColumn(table, SWT.NONE);
-        c.getColumn().setText(title);
-        c.getColumn().setWidth(width);
-        c.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((Row) element);
-            }
-        });
+        TableViewerColumn c = Tables.column(table, title, width, text);
         c.getColumn().addListener(SWT.Selection, e -> {
             var t = table.getTable();
             int direction = t.getSortColumn() == c.getColumn() && t.getSortDirection() == SWT.UP ? SWT.DOWN : SWT.UP;

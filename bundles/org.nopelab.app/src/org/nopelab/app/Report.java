@@ -66,6 +66,11 @@ final class Report {
     private static void figure(Verdict.Figure f, Path dir) throws IOException {
         JFreeChart chart = switch (f.kind()) {
             case heatmap -> SimilarityHeatmap.create(f.title(), f.matrix());
+            case histogram -> {
+                Map<String, double[]> groups = new LinkedHashMap<>();
+                for (Verdict.Series s : f.series()) groups.put(s.name(), means(s.y()));
+                yield StudyCharts.histogram(f.title(), f.xLabel(), groups, 15);
+            }
             case estimates -> StudyCharts.estimates(f.title(), f.xLabel(), f.yLabel(), f.series().stream()
                     .map(s -> new StudyCharts.Line(s.name(), s.x(), s.y())).toList(), f.chance(), f.logX());
             case theory -> {

@@ -54,7 +54,12 @@ public final class StudyCharts {
             r.setSeriesStroke(k, new BasicStroke(2f));
         }
         plot.setRenderer(r);
-        if (logX) plot.setDomainAxis(new LogAxis(xLabel));
+        if (logX) {
+            LogAxis axis = new LogAxis(xLabel); // decades, labelled as plain numbers (0.01, 0.1, 1), not 10^-1.8
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            axis.setNumberFormatOverride(new java.text.DecimalFormat("0.####"));
+            plot.setDomainAxis(axis);
+        }
         if (chance != null) {
             ValueMarker m = new ValueMarker(chance, Color.GRAY, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
             m.setLabel("chance " + String.format("%.3f", chance));
@@ -82,6 +87,8 @@ public final class StudyCharts {
             r.setSeriesStroke(k, new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 5}, 0));
         }
         chart.getXYPlot().setRenderer(r);
+        // theories on top of the measurement, so an exact agreement still shows the dashed line
+        chart.getXYPlot().setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         return styled(chart);
     }
 

@@ -19,7 +19,7 @@ public record Verdict(String id, String claim, Status status, String summary, Li
     /** The data of a figure; the report draws it (charts stay out of core). */
     public record Figure(String file, String title, String xLabel, String yLabel, Kind kind, List<Series> series, Double chance,
             boolean logX, double[][] matrix) {
-        public enum Kind { estimates, theory, heatmap }
+        public enum Kind { estimates, theory, heatmap, histogram }
     }
 
     /** One line of a figure: y[k] at x[k] (an estimate with its interval, or a plain value with n = 1). */

@@ -80,9 +80,11 @@ class SweepTest {
                 sweep:
                   grid:
                     model.d_model: [16, 18]
+                    model.init.sd: [0.1]
                 """;
         List<Problem> problems = ExperimentReader.read(text).problems();
-        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(2, problems.size(), "an unknown path does not hide the cells' problems: " + problems);
+        assertEquals("sweep.grid: 'model.init.sd' is not a field one can sweep; did you mean 'model.init.std'?", problems.get(1).message());
         Problem p = problems.get(0);
         assertEquals(5, p.line());
         assertEquals(25, p.column());

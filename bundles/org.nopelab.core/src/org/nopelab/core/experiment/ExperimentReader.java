@@ -128,6 +128,7 @@ public final class ExperimentReader {
     private static void checkSweep(ObjectNode raw, LocatedTree tree, List<Problem> problems) {
         if (!(raw.at("/sweep/grid") instanceof ObjectNode grid)) return;
         java.util.Map<String, List<JsonNode>> axes = new java.util.LinkedHashMap<>();
+        boolean badValue = false; // cells are checked only when every value is valid alone (no cascading messages)
         for (var it = grid.fields(); it.hasNext();) {
             var axis = it.next();
             String pointer = "/sweep/grid/" + axis.getKey();
@@ -153,11 +154,12 @@ public final class ExperimentReader {
                     if (!m.getInstanceLocation().toString().equals(target)) continue;
                     Problem p = describe(m, new LocatedTree());
                     problems.add(at(tree.locate(pointer + "/" + i, false), pointer + "/" + i, "sweep: " + p.message()));
+                    badValue = true;
                 }
             }
             axes.put(axis.getKey(), values);
         }
-        if (axes.isEmpty() || problems.stream().anyMatch(p -> p.path().startsWith("sweep"))) return;
+        if (axes.isEmpty() || badValue) return;
         JsonNode seeds = raw.at("/sweep/seeds");
         Sweep sweep = new Sweep(axes, List.of());
         List<Sweep.Cell> cells = sweep.cells();

@@ -136,7 +136,7 @@ public final class ExperimentReader {
             JsonNode field = ExperimentSchema.field(path);
             if (field == null || field.has("properties") || !axis.getValue().isArray()) {
                 if (field == null || field.has("properties")) {
-                    String near = Names.nearest(axis.getKey(), ExperimentSchema.leafPaths());
+                    String near = Names.nearest(axis.getKey(), ExperimentSchema.sweepable());
                     problems.add(at(tree.locate(pointer, true), pointer, "sweep.grid: '" + axis.getKey() + "' is not a field one can sweep"
                             + (near != null ? "; did you mean '" + near + "'?" : "; use a path such as model.init.std")));
                 }

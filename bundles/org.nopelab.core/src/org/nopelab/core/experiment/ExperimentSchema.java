@@ -63,6 +63,12 @@ public final class ExperimentSchema {
         return out;
     }
 
+    /** The field paths a sweep's grid may name: the leaf paths its propertyNames pattern (in the schema) admits. */
+    public static List<String> sweepable() {
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(ROOT.at("/properties/sweep/properties/grid/propertyNames/pattern").asText());
+        return leafPaths().stream().filter(p -> allowed.matcher(p).matches()).toList();
+    }
+
     private static void leafPaths(JsonNode schema, String prefix, List<String> out) {
         if (!schema.has("properties")) {
             out.add(prefix);

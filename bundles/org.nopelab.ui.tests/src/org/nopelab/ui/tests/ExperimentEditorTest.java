@@ -105,6 +105,14 @@ class ExperimentEditorTest {
         String hover = ExperimentAssist.hover(doc, doc.get().indexOf("heads"));
         assertTrue(hover.startsWith("Attention heads per layer."), hover);
         assertTrue(hover.contains("Range: 1 .. 64") && hover.contains("Default: 4"), hover);
+
+        // a sweep's grid is keyed by field paths: assist offers them, hover documents the field behind the path
+        org.eclipse.jface.text.Document sweep = new org.eclipse.jface.text.Document(
+                "schema: nopelab/experiment/1\nsweep:\n  grid:\n    model.init.s\n    model.residual: [true, false]\n");
+        int afterS = sweep.get().indexOf("init.s") + 6;
+        assertEquals(java.util.List.of("model.init.scheme", "model.init.std", "model.init.scale"), names(ExperimentAssist.proposals(sweep, afterS)));
+        String gridHover = ExperimentAssist.hover(sweep, sweep.get().indexOf("model.residual"));
+        assertTrue(gridHover != null && gridHover.contains("Default: true"), gridHover);
     }
 
     private static java.util.List<String> names(ICompletionProposal[] proposals) {

@@ -49,11 +49,12 @@ public final class ExperimentAssist implements IContentAssistProcessor, ITextHov
                 }
             } else {
                 String prefix = before.trim().replaceFirst("^- ", "");
-                for (String k : ExperimentSchema.keys(path)) {
-                    List<String> full = new ArrayList<>(path);
-                    full.add(k);
+                boolean grid = isGrid(path); // a sweep's grid is keyed by field paths (model.init.std), not by its own keys
+                for (String k : grid ? ExperimentSchema.sweepable() : ExperimentSchema.keys(path)) {
+                    List<String> full = new ArrayList<>(grid ? List.of() : path);
+                    full.addAll(grid ? List.of(k.split("\\.")) : List.of(k));
                     JsonNode field = ExperimentSchema.field(full);
-                    String insert = k + ": ";
+                    String insert = k + (grid ? ": [" : ": ");
                     if (k.startsWith(prefix)) out.add(new CompletionProposal(insert, offset - prefix.length(), prefix.length(), insert.length(), null, k, null, doc(field)));
                 }
             }
@@ -61,6 +62,10 @@ public final class ExperimentAssist implements IContentAssistProcessor, ITextHov
         } catch (BadLocationException e) {
             return new ICompletionProposal[0];
         }
+    }
+
+    private static boolean isGrid(List<String> path) {
+        return path.equals(List.of("sweep", "grid"));
     }
 
     private static List<String> values(JsonNode field) {
@@ -116,6 +121,7 @@ public final class ExperimentAssist implements IContentAssistProcessor, ITextHov
             String key = YamlPath.key(YamlPath.text(doc, line));
             if (key == null) return null;
             List<String> path = YamlPath.parents(doc, line);
+            if (isGrid(path)) return doc(ExperimentSchema.field(List.of(key.split("\\."))));
             path.add(key);
             return doc(ExperimentSchema.field(path));
         } catch (BadLocationException e) {

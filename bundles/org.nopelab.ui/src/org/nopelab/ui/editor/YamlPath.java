@@ -39,7 +39,7 @@ final class YamlPath {
         int colon = t.indexOf(':');
         if (colon <= 0 || t.startsWith("#")) return null;
         String k = t.substring(0, colon).trim();
-        return k.matches("[A-Za-z0-9_]+") ? k : null;
+        return k.matches("[A-Za-z0-9_.]+") ? k : null; // dots: the field paths of a sweep grid
     }
 
     static String text(IDocument doc, int line) throws BadLocationException {

@@ -100,8 +100,8 @@ final class Report {
         b.append("<h1>Reproduction of Zuo, Guerzhoy &amp; Guerzhoy (COLING 2025)</h1>\n<p>")
                 .append(quick ? "<b>Quick mode</b>: every experiment shrunk (64 sequences, 150 training steps, 2 seeds) for a smoke test; the verdicts are not the reproduction's. "
                         : "Full mode. ")
-                .append(String.format("Wall time %.1f min on %d cores. ", seconds / 60, Runtime.getRuntime().availableProcessors()))
-                .append("Written by NoPE Lab ").append(esc(String.valueOf(Report.class.getPackage().getImplementationVersion())))
+                .append(wallTime(timings, seconds))
+                .append("Written by NoPE Lab ").append(esc(org.nopelab.core.run.Provenance.bundleVersion()))
                 .append(".</p>\n<p>Our thresholds (the paper publishes no numbers): a layer has the adjacency pattern when its ap_nn 95% interval lies above chance and its mean is at least ")
                 .append(Claims.PRESENT).append("&times; chance; it has none when the mean is below ").append(Claims.ABSENT)
                 .append("&times; chance; &ldquo;high&rdquo; means at least ").append(Claims.HIGH).append("&times; chance. Intervals are over sequences for single runs and over seeds (Student t) for sweeps.</p>\n");
@@ -147,6 +147,14 @@ final class Report {
         }
         b.append("</table>\n<p>Every number is in <a href=\"numbers.csv\">numbers.csv</a>; verdicts in <a href=\"verdicts.json\">verdicts.json</a>.</p>\n</body></html>\n");
         return b.toString();
+    }
+
+    /** This invocation's wall time, and how much of the reproduction it reused from earlier invocations. */
+    private static String wallTime(List<Reproduction.Timing> timings, double seconds) {
+        long reused = timings.stream().filter(Reproduction.Timing::reused).count();
+        return String.format("Wall time of this invocation %.1f min on %d cores", seconds / 60, Runtime.getRuntime().availableProcessors())
+                + (reused == 0 ? ". " : String.format(" (%d of %d experiments reused the finished runs of an earlier invocation, so this is not"
+                        + " the time of a reproduction from scratch). ", reused, timings.size() - 1));
     }
 
     /** The experiment file's leading comment, where each example states the choices that are ours. */

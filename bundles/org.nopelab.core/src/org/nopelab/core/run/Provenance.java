@@ -59,7 +59,8 @@ public record Provenance(
         }
     }
 
-    private static String bundleVersion() {
+    /** The version of this NoPE Lab build (org.nopelab.core's Bundle-Version). */
+    public static String bundleVersion() {
         try (InputStream in = Provenance.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
             return in == null ? "dev" : String.valueOf(new Manifest(in).getMainAttributes().getValue("Bundle-Version"));
         } catch (IOException e) {

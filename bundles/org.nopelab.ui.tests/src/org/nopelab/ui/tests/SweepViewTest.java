@@ -57,12 +57,19 @@ class SweepViewTest {
         for (int series = 0; series < h.getSeriesCount(); series++) for (int bin = 0; bin < h.getItemCount(series); bin++) counted += h.getY(series, bin).intValue();
         assertEquals(3, counted, "every configuration is in the histogram once");
 
-        view.sortBy("mean");
+        view.sortBy("mean (metric)");
         List<SweepView.Row> rows = view.rows();
         for (int i = 1; i < rows.size(); i++) assertTrue(rows.get(i - 1).value().mean() <= rows.get(i).value().mean(), "ascending");
-        view.sortBy("mean");
+        view.sortBy("mean (metric)");
         rows = view.rows();
         for (int i = 1; i < rows.size(); i++) assertTrue(rows.get(i - 1).value().mean() >= rows.get(i).value().mean(), "a second click descends");
+        // any other score has its own column to sort by, at the chosen layer
+        view.sortBy("ap_order");
+        rows = view.rows();
+        int last = s.layers() - 1;
+        for (int i = 1; i < rows.size(); i++) {
+            assertTrue(s.value(rows.get(i - 1).cell(), "random", last, "ap_order").mean() <= s.value(rows.get(i).cell(), "random", last, "ap_order").mean(), "sorted by ap_order");
+        }
 
         // the Theory tab of one cell's result: T1 drawn over the measured similarity by distance
         Runs.show(SweepRunner.runFolder(dir, s.cells().get(0).id(), 1));

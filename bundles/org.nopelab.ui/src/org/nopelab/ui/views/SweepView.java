@@ -185,10 +185,21 @@ public final class SweepView extends ViewPart {
             column(axis, 120, r -> r.cell().values().get(axis).asText(),
                     r -> r.cell().values().get(axis).isNumber() ? r.cell().values().get(axis).asDouble() : null);
         }
-        column("mean", 80, r -> r.value() == null ? "" : String.format("%.4f", r.value().mean()), r -> r.value() == null ? null : r.value().mean());
-        column("95% interval", 140, r -> r.value() == null ? "" : String.format("[%.4f, %.4f]", r.value().ci95Low(), r.value().ci95High()),
+        column("mean (metric)", 100, r -> r.value() == null ? "" : String.format("%.4f", r.value().mean()), r -> r.value() == null ? null : r.value().mean());
+        column("95% interval (metric)", 160, r -> r.value() == null ? "" : String.format("[%.4f, %.4f]", r.value().ci95Low(), r.value().ci95High()),
                 r -> r.value() == null ? null : r.value().ci95Low());
         column("seeds", 60, r -> String.valueOf(r.cell().seedsDone().size()), r -> (double) r.cell().seedsDone().size());
+        // every other score at the chosen subject and layer, so the table sorts configurations by any of them
+        for (String metric : sweep.metricNames()) {
+            if (metric.endsWith("_chance")) continue;
+            column(metric, 110, r -> {
+                Estimate e = sweep.value(r.cell(), subject.getText(), layer.getSelectionIndex(), metric);
+                return e == null ? "" : String.format("%.4f", e.mean());
+            }, r -> {
+                Estimate e = sweep.value(r.cell(), subject.getText(), layer.getSelectionIndex(), metric);
+                return e == null ? null : e.mean();
+            });
+        }
     }
 
     /** A column that sorts by its number when it has one, else by its text; a second click reverses. */

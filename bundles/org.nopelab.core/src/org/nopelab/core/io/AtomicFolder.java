@@ -52,11 +52,24 @@ public final class AtomicFolder implements AutoCloseable {
         if (!committed) deleteTree(staging);
     }
 
-    /** Writes a small file atomically: temp file in the same folder, then rename. */
-    public static void writeString(Path file, String text) throws IOException {
+    /** Writes the content of one file, given the path to write it to. */
+    public interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * Writes a file atomically: the writer fills a hidden temp file in the same folder, which is then renamed
+     * over the target, so a reader never sees half a file.
+     */
+    public static void write(Path file, FileWriter writer) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
+        writer.write(tmp);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes a small text file atomically. */
+    public static void writeString(Path file, String text) throws IOException {
+        write(file, tmp -> Files.writeString(tmp, text));
     }
 
     /** Deletes a folder and everything in it; nothing if it does not exist. */

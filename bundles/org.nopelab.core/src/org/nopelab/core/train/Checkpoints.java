@@ -3,7 +3,6 @@ package org.nopelab.core.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import org.nopelab.core.io.AtomicFolder;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.Safetensors;
 import org.nopelab.core.model.ModelWeights;
@@ -36,10 +36,9 @@ public final class Checkpoints {
         Map<String, Tensor> all = new LinkedHashMap<>(w.all());
         all.putAll(adam.state(w));
         Path file = dir.resolve(String.format("step-%08d.safetensors", step));
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-        Safetensors.write(tmp, all, Map.of("format", FORMAT, "step", Integer.toString(step), "experiment_sha256", experimentHash,
-                "curve", Json.MAPPER.writeValueAsString(curve)));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Map<String, String> metadata = Map.of("format", FORMAT, "step", Integer.toString(step), "experiment_sha256", experimentHash,
+                "curve", Json.MAPPER.writeValueAsString(curve));
+        AtomicFolder.write(file, tmp -> Safetensors.write(tmp, all, metadata));
         List<Path> old = list(dir);
         for (int i = 0; i < old.size() - KEEP; i++) Files.deleteIfExists(old.get(i));
         return file;

@@ -174,9 +174,9 @@ public final class Claims {
             if (l1 == null) continue;
             boolean isHigh = l1.ci95Low() > chance && l1.mean() >= HIGH * chance;
             if (isHigh) high++;
-            numbers.add(new Verdict.Number("layer1 ap_nn, " + label(c), l1, chance, "chance", isHigh ? "high" : describe(l1, chance)));
+            numbers.add(new Verdict.Number("layer1 ap_nn, " + c.label(), l1, chance, "chance", isHigh ? "high" : describe(l1, chance)));
             double[] x = IntStream.range(0, s.layers()).asDoubleStream().toArray();
-            lines.add(new Series(label(c), x, IntStream.range(0, s.layers()).mapToObj(l -> s.value(c, "random", l, "ap_nn")).toArray(Estimate[]::new)));
+            lines.add(new Series(c.label(), x, IntStream.range(0, s.layers()).mapToObj(l -> s.value(c, "random", l, "ap_nn")).toArray(Estimate[]::new)));
         }
         String extra = "";
         if (claim1 != null) {
@@ -209,13 +209,13 @@ public final class Claims {
             for (SweepSummary.Cell c : s.cells()) {
                 Estimate e = s.value(c, "random", last, "ap_nn");
                 if (e == null) { // every seed's score was NaN: the hidden states overflowed (no LN, no residual, large init)
-                    fades.add(label(c) + " (no finite score: hidden states overflow)");
+                    fades.add(c.label() + " (no finite score: hidden states overflow)");
                     continue;
                 }
                 chance = s.value(c, "random", last, "ap_nn_chance").mean();
                 String d = describe(e, chance);
-                numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + label(c), e, chance, "chance", d));
-                (present(e, chance) ? holds : fades).add(label(c) + " (" + d + String.format(", %.3f)", e.mean()));
+                numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + c.label(), e, chance, "chance", d));
+                (present(e, chance) ? holds : fades).add(c.label() + " (" + d + String.format(", %.3f)", e.mean()));
                 if (c.values().get("model.init.std").asDouble() == 0.02 && c.values().get("model.residual").asBoolean()
                         && "pre".equals(c.values().get("model.layer_norm").asText())) defaultPresent = present(e, chance);
                 groups.computeIfAbsent("residual " + c.values().get("model.residual").asText() + ", LN " + c.values().get("model.layer_norm").asText(),
@@ -243,9 +243,9 @@ public final class Claims {
                 Estimate e = s.value(c, "random", last, "ap_nn");
                 if (e == null) continue;
                 chance = s.value(c, "random", last, "ap_nn_chance").mean();
-                numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + label(c), e, chance, "chance", describe(e, chance)));
+                numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + c.label(), e, chance, "chance", describe(e, chance)));
                 if (present(e, chance) && narrowest == null) narrowest = c.values().get("model.d_model").asInt();
-                if (!present(e, chance)) fades.add(label(c) + String.format(" (%s, %.3f)", describe(e, chance), e.mean()));
+                if (!present(e, chance)) fades.add(c.label() + String.format(" (%s, %.3f)", describe(e, chance), e.mean()));
             }
             width = narrowest == null ? " No width tried has the pattern." : " Width: the pattern is present from d_model " + narrowest + " on.";
             figures.add(new Figure("claim4-width", "ap_nn against d_model (mean over seeds, 95% band)", "d_model", "ap_nn", Figure.Kind.estimates, lines, chance, true, null));
@@ -274,9 +274,9 @@ public final class Claims {
                     if (a == null || b == null) continue;
                     total++;
                     if (a.mean() > b.mean()) better++;
-                    else worse.add(label(c) + " layer" + layer + String.format(" (%.2f vs %.2f)", a.mean(), b.mean()));
+                    else worse.add(c.label() + " layer" + layer + String.format(" (%.2f vs %.2f)", a.mean(), b.mean()));
                     if (a.ci95Low() > b.ci95High()) separated++;
-                    numbers.add(new Verdict.Number("layer" + layer + " R\u00b2 cosine, " + label(c), a, b.mean(), "variance R\u00b2", a.mean() > b.mean() ? "cosine better" : "variance better"));
+                    numbers.add(new Verdict.Number("layer" + layer + " R\u00b2 cosine, " + c.label(), a, b.mean(), "variance R\u00b2", a.mean() > b.mean() ? "cosine better" : "variance better"));
                     if (layer == 1) { cos.add(a); var.add(b); }
                 }
             }
@@ -385,12 +385,6 @@ public final class Claims {
     private static Series lastLayer(String name, SweepSummary s, int last) {
         List<Estimate> values = s.cells().stream().map(c -> s.value(c, "random", last, "ap_nn")).filter(java.util.Objects::nonNull).toList();
         return new Series(name, IntStream.range(0, values.size()).asDoubleStream().toArray(), values.toArray(Estimate[]::new));
-    }
-
-    private static String label(SweepSummary.Cell c) {
-        List<String> parts = new ArrayList<>();
-        c.values().forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.asText()));
-        return String.join(", ", parts);
     }
 
     private static Estimate[] exacts(double[] v) {

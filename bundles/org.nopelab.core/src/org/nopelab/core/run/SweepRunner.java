@@ -36,6 +36,7 @@ public final class SweepRunner {
         List<Sweep.Cell> cells = e.sweep().cells();
         int runs = cells.size() * e.sweep().seeds().size(), done = 0;
         monitor.log("sweep " + e.name() + ": " + cells.size() + " cells x " + e.sweep().seeds().size() + " seeds -> " + dir);
+        Map<Path, List<SubjectRun>> read = new java.util.HashMap<>(); // each finished run is read from disk once
         for (Sweep.Cell c : cells) {
             for (long seed : e.sweep().seeds()) {
                 Path target = runFolder(dir, c.id(), seed);
@@ -50,11 +51,10 @@ public final class SweepRunner {
                 tree.put("name", e.name() + "-" + c.id().replace('=', '-') + "-seed" + seed);
                 Experiment cell = ExperimentReader.fromResolved(tree);
                 ExperimentRunner.runInto(cell, tree, Json.YAML.writeValueAsString(tree), target, figures, monitor);
-                writeSummary(dir, summarise(e, dir));
+                writeSummary(dir, summarise(e, dir, read));
             }
         }
-        SweepSummary s = summarise(e, dir);
-        writeSummary(dir, s);
+        writeSummary(dir, summarise(e, dir, read));
         if (!Files.exists(dir.resolve("provenance.json"))) {
             AtomicFolder.writeString(dir.resolve("provenance.json"), Json.MAPPER.writeValueAsString(Map.of(
                     "experiment_sha256", Provenance.sha256(resolved), "format", SweepSummary.FORMAT)));
@@ -69,6 +69,14 @@ public final class SweepRunner {
 
     /** Reads every finished run of the sweep back from its folders and aggregates over seeds. */
     public static SweepSummary summarise(Experiment e, Path dir) throws IOException {
+        return summarise(e, dir, new java.util.HashMap<>());
+    }
+
+    /** One subject's summary in one finished run. */
+    private record SubjectRun(String subject, ResultSummary summary) {}
+
+    /** The same, reading a run folder only if {@code read} does not hold it yet (a sweep summarises after every cell). */
+    private static SweepSummary summarise(Experiment e, Path dir, Map<Path, List<SubjectRun>> read) throws IOException {
         List<SweepSummary.Cell> cells = new ArrayList<>();
         int runsDone = 0;
         for (Sweep.Cell c : e.sweep().cells()) {
@@ -79,9 +87,10 @@ public final class SweepRunner {
                 Path run = runFolder(dir, c.id(), seed);
                 if (!Files.isDirectory(run)) continue;
                 seeds.add(seed);
-                for (Path subjectDir : ResultFolder.subjects(run)) {
-                    String subject = subjectDir.equals(run) ? e.subjects().get(0).name() : subjectDir.getFileName().toString();
-                    ResultSummary r = ResultFolder.open(subjectDir).summary();
+                if (!read.containsKey(run)) read.put(run, readRun(e, run));
+                for (SubjectRun one : read.get(run)) {
+                    String subject = one.subject();
+                    ResultSummary r = one.summary();
                     rowsBySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(ExperimentRunner.rows(r.states()));
                     if (r.training() != null) {
                         Map<String, List<Double>> t = trainingBySubject.computeIfAbsent(subject, k -> new LinkedHashMap<>());
@@ -99,6 +108,15 @@ public final class SweepRunner {
         }
         int runs = e.sweep().cells().size() * e.sweep().seeds().size();
         return new SweepSummary(SweepSummary.FORMAT, e.name(), e.sweep().grid(), e.sweep().seeds(), runsDone == runs, runs, runsDone, cells);
+    }
+
+    private static List<SubjectRun> readRun(Experiment e, Path run) throws IOException {
+        List<SubjectRun> out = new ArrayList<>();
+        for (Path subjectDir : ResultFolder.subjects(run)) {
+            String subject = subjectDir.equals(run) ? e.subjects().get(0).name() : subjectDir.getFileName().toString();
+            out.add(new SubjectRun(subject, ResultFolder.open(subjectDir).summary()));
+        }
+        return out;
     }
 
     /** Per layer and metric, the estimate over seeds (each seed contributes its per-sequence mean). */
@@ -143,9 +161,7 @@ public final class SweepRunner {
                 }
             }
         }
-        Path tmp = dir.resolve(".sweep.csv.tmp");
-        Csv.writeTable(tmp, header, rows);
-        Files.move(tmp, dir.resolve("sweep.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFolder.write(dir.resolve("sweep.csv"), tmp -> Csv.writeTable(tmp, header, rows));
     }
 
     /** True for a sweep's folder (it has sweep.json). */

@@ -17,7 +17,14 @@ public record SweepSummary(String format, String experiment, Map<String, List<Js
     public static final String FORMAT = "nopelab/sweep/1";
 
     /** One grid combination; {@code seedsDone} lists the seeds whose folders cells/ID/seed-N exist. */
-    public record Cell(int index, String id, Map<String, JsonNode> values, List<Long> seedsDone, Map<String, Subject> subjects) {}
+    public record Cell(int index, String id, Map<String, JsonNode> values, List<Long> seedsDone, Map<String, Subject> subjects) {
+        /** The values with each path's last name, e.g. "std=0.3, residual=false": chart titles, table rows, verdicts. */
+        public String label() {
+            List<String> parts = new java.util.ArrayList<>();
+            values.forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.asText()));
+            return String.join(", ", parts);
+        }
+    }
 
     /** One subject of a cell: rows per layer, and for a trained subject its held-out accuracy. */
     public record Subject(List<Layer> layers, Map<String, Estimate> training) {}

@@ -153,7 +153,7 @@ public final class SweepView extends ViewPart {
             GridData size = new GridData(SWT.FILL, SWT.FILL, true, false);
             size.heightHint = 220;
             chart.setLayoutData(size);
-            var jf = StudyCharts.estimates(label(c), "layer", m, List.of(new StudyCharts.Line(m, layers, y)), chance == null ? null : chance.mean(), false);
+            var jf = StudyCharts.estimates(c.label(), "layer", m, List.of(new StudyCharts.Line(m, layers, y)), chance == null ? null : chance.mean(), false);
             jf.removeLegend();
             jf.getXYPlot().getRangeAxis().setRange(low - (low < 0 ? pad : 0), high + pad);
             jf.getTitle().setFont(jf.getTitle().getFont().deriveFont(11f));
@@ -219,12 +219,6 @@ public final class SweepView extends ViewPart {
                 }
             });
         });
-    }
-
-    private static String label(SweepSummary.Cell c) {
-        List<String> parts = new ArrayList<>();
-        c.values().forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.asText()));
-        return String.join(", ", parts);
     }
 
     /** For tests: the table's rows in display order, the small charts, the histogram. */

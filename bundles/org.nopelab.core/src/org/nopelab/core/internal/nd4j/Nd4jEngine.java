@@ -140,15 +140,7 @@ public final class Nd4jEngine implements TransformerEngine {
                 int[][] predictions = argMax(logits, batch.size(), batch.positions());
                 double[] loss = new double[1];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                t.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> {
-                    double[] v = toDoubles(g);
-                    if (!name.contains(".attn.qkv.")) {
-                        grads.put(name, v);
-                        return;
-                    }
-                    int third = v.length / 3; // rows (weight) or entries (bias) of q, k, v in that order
-                    for (int k = 0; k < 3; k++) grads.put(name.replace(".qkv.", "." + "qkv".charAt(k) + "."), java.util.Arrays.copyOfRange(v, k * third, (k + 1) * third));
-                });
+                t.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> Nd4jTransformer.putGradient(grads, name, toDoubles(g)));
                 return new LossAndGradients(loss[0], grads, predictions);
             }
         });
@@ -175,7 +167,7 @@ public final class Nd4jEngine implements TransformerEngine {
      * cast + dup this did before were two native calls per gradient (about 200 of a small model's step).
      */
     private static double[] toDoubles(INDArray a) {
-        if (a.offset() == 0 && a.ordering() == 'c' && a.elementWiseStride() == 1) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
+        if (Nd4jTransformer.startsItsBuffer(a)) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
         return java.util.Arrays.copyOf(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), (int) a.length());
     }
 }

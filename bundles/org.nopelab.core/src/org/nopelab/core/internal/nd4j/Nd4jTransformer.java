@@ -210,9 +210,9 @@ final class Nd4jTransformer {
     private INDArray attention(int i, BlockCache bc) {
         INDArray qkv = linear(bc.attnIn, qkvName(i));                                   // [b*n, 3d]
         INDArray split = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4).dup('c'); // [3, b, h, n, hd]
-        bc.q = split.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-        bc.k = split.get(NDArrayIndex.point(1), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
-        bc.v = split.get(NDArrayIndex.point(2), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+        bc.q = slot(split, 0);
+        bc.k = slot(split, 1);
+        bc.v = slot(split, 2);
         INDArray scores = Nd4j.matmul(bc.q, bc.k, false, true, false).muli(1 / Math.sqrt(hd)); // [b,h,n,n]
         if (mask != null) scores = scores.reshape((long) b * heads, (long) n * n).addiRowVector(mask).reshape(b, heads, n, n);
         bc.p = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
@@ -245,6 +245,34 @@ final class Nd4jTransformer {
     /** The fused projection's transient parameter name; its weight and bias are q, k, v stacked (see param). */
     private static String qkvName(int i) {
         return ModelWeights.block(i, "attn.qkv");
+    }
+
+    private static final String[] QKV = {"q", "k", "v"};
+
+    /** The model's parameter name of part k (0 q, 1 k, 2 v) of a fused projection's parameter. */
+    private static String part(String fused, int k) {
+        return fused.replace(".attn.qkv.", ".attn." + QKV[k] + ".");
+    }
+
+    /**
+     * Puts one gradient of {@link #backward} under the model's own names: a fused projection's gradient, rows
+     * (weight) or entries (bias) of q, k, v in that order, is split into its three parts.
+     */
+    static void putGradient(Map<String, double[]> grads, String name, double[] values) {
+        if (!name.contains(".attn.qkv.")) {
+            grads.put(name, values);
+            return;
+        }
+        int third = values.length / 3;
+        for (int k = 0; k < 3; k++) grads.put(part(name, k), java.util.Arrays.copyOfRange(values, k * third, (k + 1) * third));
+    }
+
+    /**
+     * True when the array's values are its buffer's first length() values in row-major order, so the Java side
+     * can read them without a native cast and copy.
+     */
+    static boolean startsItsBuffer(INDArray a) {
+        return a.offset() == 0 && a.ordering() == 'c' && a.elementWiseStride() == 1;
     }
 
     /** [b*n, d] -> [b, heads, n, head_dim] */
@@ -358,8 +386,7 @@ final class Nd4jTransformer {
         INDArray p = params.get(name);
         if (p != null) return p;
         if (name.contains(".attn.qkv.")) { // [W_q; W_k; W_v] rows stacked, biases concatenated
-            String base = name.replace(".attn.qkv.", ".attn.%s.");
-            p = Nd4j.concat(0, param(String.format(base, "q")), param(String.format(base, "k")), param(String.format(base, "v")));
+            p = Nd4j.concat(0, param(part(name, 0)), param(part(name, 1)), param(part(name, 2)));
         } else {
             Tensor t = w.get(name);
             p = Nd4j.create(t.data(), t.shape(), DataType.FLOAT);
@@ -383,7 +410,7 @@ final class Nd4jTransformer {
         long width = x2d.size(1);
         int length = (int) (b * n * width);
         // a contiguous float32 state is read straight from its buffer (no native cast and copy per state)
-        float[] data = x2d.offset() == 0 && x2d.dataType() == DataType.FLOAT && x2d.ordering() == 'c' && x2d.elementWiseStride() == 1
+        float[] data = x2d.dataType() == DataType.FLOAT && startsItsBuffer(x2d)
                 ? java.util.Arrays.copyOf(x2d.data().asFloat(), length)
                 : java.util.Arrays.copyOf(x2d.castTo(DataType.FLOAT).dup('c').data().asFloat(), length);
         states.put(name, new Tensor(new long[] {b, n, width}, data));

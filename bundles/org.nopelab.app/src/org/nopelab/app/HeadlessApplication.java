@@ -29,6 +29,7 @@ import org.nopelab.core.probe.PositionProbe;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultSummary;
+import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunCancelledException;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
@@ -241,7 +242,7 @@ public final class HeadlessApplication implements IApplication {
         }
         String script = opts.getOrDefault("--pytorch", "");
         if (script.isEmpty()) return usage("bench needs --pytorch bench/pytorch_bench.py (./nopelab bench passes it)");
-        String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String stamp = ResultWriter.timestamp();
         try {
             return Bench.run(opts.getOrDefault("--python", "python3"), Path.of(script), Bench.list(opts.get("--sizes")), Integer.parseInt(opts.getOrDefault("--repeats", "5")),
                     Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), profile, out, err);

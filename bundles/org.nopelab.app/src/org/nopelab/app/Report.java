@@ -18,6 +18,7 @@ import org.nopelab.core.io.Json;
 import org.nopelab.core.metrics.Estimate;
 import org.nopelab.core.reproduce.Claims;
 import org.nopelab.core.reproduce.Verdict;
+import org.nopelab.core.run.ResultWriter;
 
 /**
  * The reproduction report, one self-contained folder written atomically: index.html (verdicts, the numbers
@@ -34,7 +35,7 @@ final class Report {
     }
 
     Path write(List<Verdict> verdicts, Map<String, Path> runs, List<Reproduction.Timing> timings, double seconds) throws IOException {
-        try (AtomicFolder folder = new AtomicFolder(root.resolve("report-" + Reproduction.now()))) {
+        try (AtomicFolder folder = new AtomicFolder(root.resolve("report-" + ResultWriter.timestamp()))) {
             Path dir = folder.dir();
             Files.createDirectories(dir.resolve("figures"));
             Files.createDirectories(dir.resolve("experiments"));

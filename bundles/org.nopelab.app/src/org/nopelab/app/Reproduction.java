@@ -3,8 +3,6 @@ package org.nopelab.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,9 +127,5 @@ final class Reproduction {
     static String stem(Path f) {
         String n = f.getFileName().toString();
         return n.substring(0, n.length() - ".yaml".length());
-    }
-
-    static String now() {
-        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     }
 }

@@ -1,7 +1,6 @@
 package org.nopelab.charts;
 
 import java.awt.BasicStroke;
-import java.awt.Color;
 import java.util.List;
 
 import org.jfree.chart.ChartFactory;
@@ -91,10 +90,7 @@ public final class LineCharts {
     }
 
     private static JFreeChart styled(JFreeChart chart, boolean shapes) {
-        XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYPlot plot = StudyCharts.styled(chart).getXYPlot();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, shapes);
         int n = plot.getDataset().getSeriesCount();
         for (int k = 0; k < n; k++) {
@@ -102,7 +98,6 @@ public final class LineCharts {
             r.setSeriesStroke(k, new BasicStroke(2f));
         }
         plot.setRenderer(r);
-        chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
 }

@@ -34,12 +34,9 @@ public final class ScoreChart {
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, "layer (0 = token embeddings)", "adjacency score", data,
                 PlotOrientation.VERTICAL, true, true, false);
-        XYPlot plot = chart.getXYPlot();
+        XYPlot plot = StudyCharts.styled(chart).getXYPlot();
         ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         ((NumberAxis) plot.getRangeAxis()).setRange(0, 1.02);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         for (int k = 0; k < data.getSeriesCount(); k++) {
             Color c = ColourMap.colour(k / 2 / (double) Math.max(1, data.getSeriesCount() / 2 - 1) * 0.85);
@@ -52,7 +49,6 @@ public final class ScoreChart {
             }
         }
         plot.setRenderer(r);
-        chart.setBackgroundPaint(Color.WHITE);
         return chart;
     }
 }

@@ -117,7 +117,8 @@ public final class StudyCharts {
         return s;
     }
 
-    private static JFreeChart styled(JFreeChart chart) {
+    /** The look every line chart of NoPE Lab shares: white backgrounds, light grey grid lines. */
+    static JFreeChart styled(JFreeChart chart) {
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);

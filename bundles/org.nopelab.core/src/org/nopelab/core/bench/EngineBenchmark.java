@@ -126,10 +126,7 @@ public final class EngineBenchmark {
         System.gc();
         System.gc();
         PeakRss.reset();
-        double analysis = medianMs(2, repeats, () -> {
-            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
-            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
-        });
+        double analysis = medianMs(2, repeats, analysisPass(engine, setup));
         double train = Double.NaN;
         if (!s.analysisOnly()) {
             ModelWeights w = setup.weights().copy();
@@ -145,16 +142,21 @@ public final class EngineBenchmark {
     /** ND4J's op profile of one analysis pass and, unless the size is analysis-only, of one training step (after a warm-up). */
     public static String profile(Size s, Setup setup) {
         Nd4jEngine engine = new Nd4jEngine();
-        Runnable analysis = () -> {
-            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
-            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
-        };
+        Runnable analysis = analysisPass(engine, setup);
         analysis.run();
         String out = "analysis pass of " + s.name() + "\n" + Nd4jEngine.profile(analysis);
         if (s.analysisOnly()) return out;
         Runnable train = () -> engine.lossAndGradients(setup.config(), setup.weights(), setup.batch(), false);
         train.run();
         return out + "\n\ntraining step of " + s.name() + "\n" + Nd4jEngine.profile(train);
+    }
+
+    /** What the benchmark calls an analysis pass: every hidden state, then each layer's cosine matrices. */
+    private static Runnable analysisPass(Nd4jEngine engine, Setup setup) {
+        return () -> {
+            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
+            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
+        };
     }
 
     private static double medianMs(int warmup, int repeats, Runnable body) {

@@ -129,9 +129,14 @@ public final class ResultWriter {
         Csv.writeColumns(dir.resolve("scores-by-state.csv"), header, cols);
     }
 
+    /** The time as result, report and benchmark file names carry it: yyyyMMdd-HHmmss. */
+    public static String timestamp() {
+        return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+
     /** NAME-yyyyMMdd-HHmmss, with -2, -3... if taken. */
     static Path freeName(Path root, String name) {
-        String base = name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base = name + "-" + timestamp();
         Path p = root.resolve(base);
         for (int i = 2; Files.exists(p); i++) p = root.resolve(base + "-" + i);
         return p;

@@ -63,8 +63,69 @@ class HeadlessApplicationTest {
         Path hidden = tmp.resolve("hidden");
         assertEquals(HeadlessApplication.OK, run("hidden-states", "--model", dir.resolve("model.safetensors").toString(),
                 "--tokens", dir.resolve("tokens.csv").toString(), "--out", hidden.toString(), "--format", "npy"), errors());
-        assertTrue(Files.isRegularFile(hidden.resolve("layer1.npy")));
-        assertTrue(Files.isRegularFile(hidden.resolve("logits.npy")));
+        // the written states reproduce the run: their mean self-similarity is the run's matrix of that layer
+        org.nopelab.core.model.Tensor layer1 = org.nopelab.core.io.Npy.read(hidden.resolve("layer1.npy"));
+        assertArrayEquals(new long[] {12, 8, 16}, layer1.shape(), "[sequences, positions, d_model]");
+        double[][][] perSequence = org.nopelab.core.metrics.SelfSimilarity.perSequence(layer1, org.nopelab.core.metrics.SimilarityKind.cosine);
+        var result = org.nopelab.core.run.ResultFolder.open(dir);
+        double[][] stored = result.matrix(result.summary().states().get(1));
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                double mean = 0;
+                for (double[][] m : perSequence) mean += m[i][j] / perSequence.length;
+                assertEquals(stored[i][j], mean, 1e-5, "layer1 similarity (" + i + ", " + j + ")");
+            }
+        }
+        assertArrayEquals(new long[] {12, 8, 16}, org.nopelab.core.io.Npy.read(hidden.resolve("logits.npy")).shape(), "logits over the vocabulary of 16");
+
+        // a ragged tokens file is refused with the sequence that is off, before anything is computed
+        Path ragged = tmp.resolve("ragged.csv");
+        Files.writeString(ragged, "1,2,3\n4,5\n");
+        assertEquals(HeadlessApplication.BAD_INPUT, run("hidden-states", "--model", dir.resolve("model.safetensors").toString(),
+                "--tokens", ragged.toString(), "--out", tmp.resolve("h.safetensors").toString()));
+        assertTrue(errors().contains(ragged + ": sequence 2 has 2 tokens, the first has 3"), errors());
+        assertTrue(Files.notExists(tmp.resolve("h.safetensors")));
+    }
+
+    /** A finished sweep exits 0 and says where its summary is (schedulers read the exit code). */
+    @Test
+    void finishedSweepExitsZeroAndNamesItsSummary() throws IOException {
+        Path exp = tmp.resolve("one-cell.yaml");
+        Files.writeString(exp, "schema: nopelab/experiment/1\nname: one-cell\nmodel: {d_model: 16, layers: 1, d_ff: 32, heads: 2}\n"
+                + "input: {seq_len: 8, samples: 12}\nanalysis: {figures: false, probes: false}\nsweep: {grid: {model.residual: [true]}}\n");
+        assertEquals(HeadlessApplication.OK, run("run", exp.toString(), "--out", tmp.resolve("out").toString()), errors());
+        Path sweep;
+        try (Stream<Path> s = Files.list(tmp.resolve("out"))) {
+            sweep = s.filter(p -> p.getFileName().toString().startsWith("one-cell-sweep-")).findFirst().orElseThrow();
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("sweep finished: 1 of 1 runs; summary: " + sweep.toAbsolutePath().resolve("sweep.json")), printed);
+        assertEquals("", errors());
+    }
+
+    /** An unexpected error is a failure (exit 1) in one line naming the log that holds its stack trace. */
+    @Test
+    void unexpectedErrorsExitOneWithTheirStackInALog() throws IOException {
+        System.setProperty("nopelab.logs", tmp.resolve("logs").toString());
+        try {
+            int code = Failures.report(new IllegalStateException("wrapper", new NullPointerException("weights is null")), new String[] {"run", "x.yaml"},
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(HeadlessApplication.FAILED, code);
+            List<String> lines = errors().lines().toList();
+            assertEquals(1, lines.size(), errors());
+            assertTrue(lines.get(0).startsWith("nopelab: run failed: IllegalStateException: wrapper (stack trace in " + tmp.resolve("logs")), lines.get(0));
+            Path log;
+            try (Stream<Path> s = Files.list(tmp.resolve("logs"))) {
+                log = s.findFirst().orElseThrow();
+            }
+            String trace = Files.readString(log);
+            assertTrue(trace.contains("nopelab run x.yaml") && trace.contains("Caused by: java.lang.NullPointerException: weights is null"), trace);
+            err.reset();
+            assertEquals(HeadlessApplication.FAILED, Failures.report(new OutOfMemoryError("Java heap space"), new String[] {"run"}, new PrintStream(err, true, StandardCharsets.UTF_8)));
+            assertTrue(errors().contains("run failed: ran out of memory (Java heap space, heap ") && errors().contains("raise NOPELAB_XMX"), errors());
+        } finally {
+            System.clearProperty("nopelab.logs");
+        }
     }
 
     @Test
@@ -72,7 +133,7 @@ class HeadlessApplicationTest {
         assertEquals(HeadlessApplication.BAD_INPUT, run("frobnicate"));
         assertTrue(errors().contains("unknown command 'frobnicate'") && errors().contains("usage: nopelab run"), errors());
         Path tokens = tmp.resolve("t.csv");
-        Files.writeString(tokens, "1,2,3\n4,5\n");
+        Files.writeString(tokens, "1,2,3\n");
         assertEquals(HeadlessApplication.BAD_INPUT, run("hidden-states", "--model", tmp.resolve("missing.safetensors").toString(),
                 "--tokens", tokens.toString(), "--out", tmp.resolve("h.safetensors").toString()));
         assertTrue(errors().contains("missing.safetensors"), errors());

@@ -33,6 +33,8 @@ import org.nopelab.core.run.ResultWriter;
 import org.nopelab.core.run.RunCancelledException;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
+import org.nopelab.core.run.SweepRunner;
+import org.nopelab.core.run.SweepSummary;
 import org.nopelab.core.train.TrainingDivergedException;
 
 /**
@@ -71,28 +73,34 @@ public final class HeadlessApplication implements IApplication {
 
     int execute(String[] args) {
         if (args.length == 0) return usage("no command given");
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
         try {
-            return switch (args[0]) {
-                case "run" -> run(rest);
-                case "validate" -> validate(rest);
-                case "hidden-states" -> hiddenStates(rest);
-                case "bench" -> bench(rest);
-                case "reproduce" -> reproduce(rest);
-                case "schema" -> {
-                    out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
-                    yield OK;
-                }
-                case "help", "--help", "-h" -> {
-                    out.println(USAGE);
-                    yield OK;
-                }
-                default -> usage("unknown command '" + args[0] + "'");
-            };
+            return dispatch(args);
         } catch (IOException | IllegalArgumentException e) {
             err.println("nopelab: " + e.getMessage());
             return BAD_INPUT;
+        } catch (Throwable e) { // anything else is our failure, never a success: one line here, the stack in a log
+            return Failures.report(e, args, err);
         }
+    }
+
+    private int dispatch(String[] args) throws IOException {
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "run" -> run(rest);
+            case "validate" -> validate(rest);
+            case "hidden-states" -> hiddenStates(rest);
+            case "bench" -> bench(rest);
+            case "reproduce" -> reproduce(rest);
+            case "schema" -> {
+                out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
+                yield OK;
+            }
+            case "help", "--help", "-h" -> {
+                out.println(USAGE);
+                yield OK;
+            }
+            default -> usage("unknown command '" + args[0] + "'");
+        };
     }
 
     private int run(List<String> args) throws IOException {
@@ -107,7 +115,12 @@ public final class HeadlessApplication implements IApplication {
         return cancellable(monitor, "run cancelled; no result folder was written (training resumes from its last checkpoint)", () -> {
             monitor.log("NoPE Lab: " + file + " -> " + outDir.toAbsolutePath());
             Path dir = ExperimentRunner.run(read.experiment(), read.resolved(), Files.readString(file), outDir, ChartFiles.pngRenderer(), monitor);
-            printScores(dir);
+            if (SweepRunner.isSweep(dir)) {
+                SweepSummary s = SweepRunner.read(dir);
+                monitor.log(String.format("sweep finished: %d of %d runs; summary: %s (and sweep.csv)", s.runsDone(), s.runs(), dir.toAbsolutePath().resolve("sweep.json")));
+            } else {
+                printScores(dir);
+            }
             monitor.log("result folder: " + dir.toAbsolutePath());
         });
     }
@@ -173,11 +186,16 @@ public final class HeadlessApplication implements IApplication {
                     line.append(String.format(" %.3f [%.3f,%.3f] (%.3f)  ", v.perSequence().mean(), v.perSequence().ci95Low(), v.perSequence().ci95High(), v.chance()));
                 }
                 if (s.probes() != null) {
-                    line.append(String.format("  %.3f / %.3f", s.probes().get(PositionProbe.Features.cosine).r2(), s.probes().get(PositionProbe.Features.variance).r2()));
+                    line.append("  " + r2(s.probes().get(PositionProbe.Features.cosine)) + " / " + r2(s.probes().get(PositionProbe.Features.variance)));
                 }
                 out.println(line);
             }
         }
+    }
+
+    /** A probe's R^2, or "undefined" where its feature is rounding (the reason is in metrics.json). */
+    private static String r2(PositionProbe.Score p) {
+        return p.defined() ? String.format("%.3f", p.r2()) : "undefined";
     }
 
     private int validate(List<String> files) {

@@ -134,7 +134,10 @@ final class Report {
                 for (Verdict.Number n : v.numbers()) {
                     Estimate e = n.value();
                     b.append("<tr><td>").append(esc(n.what())).append("</td><td>").append(String.format("%.4f", e.mean())).append("</td><td>")
-                            .append(e.n() > 1 ? String.format("[%.4f, %.4f]", e.ci95Low(), e.ci95High()) : "").append("</td><td>").append(e.n()).append("</td><td>")
+                            .append(e.n() > 1 ? String.format("[%.4f, %.4f]", e.ci95Low(), e.ci95High()) : "")
+                            .append(e.clipped() ? " (clipped to the score's range)" : "")
+                            .append(e.n() > 1 && e.few() ? String.format(" (n = %d: t = %.1f, says little)", e.n(), Estimate.t975(e.n())) : "")
+                            .append("</td><td>").append(e.n()).append("</td><td>")
                             .append(n.reference() == null ? "" : String.format("%s %.4f", esc(n.referenceName()), n.reference())).append("</td><td>")
                             .append(esc(n.outcome())).append("</td></tr>\n");
                 }
@@ -146,7 +149,31 @@ final class Report {
             b.append("<tr><td>").append(esc(t.experiment())).append("</td><td>").append(String.format("%.1f", t.seconds())).append("</td><td>")
                     .append(t.reused() ? "reused an identical finished run" : "").append("</td></tr>\n");
         }
-        b.append("</table>\n<p>Every number is in <a href=\"numbers.csv\">numbers.csv</a>; verdicts in <a href=\"verdicts.json\">verdicts.json</a>.</p>\n</body></html>\n");
+        b.append("</table>\n").append(software(runs));
+        b.append("<p>Every number is in <a href=\"numbers.csv\">numbers.csv</a>; verdicts in <a href=\"verdicts.json\">verdicts.json</a>.</p>\n</body></html>\n");
+        return b.toString();
+    }
+
+    /** Which software computed each run; a sweep whose runs come from more than one version is flagged. */
+    private static String software(Map<String, Path> runs) throws IOException {
+        StringBuilder b = new StringBuilder("<h2>Software</h2>\n<table><tr><th>experiment</th><th>computed by</th></tr>\n");
+        List<String> mixed = new ArrayList<>();
+        for (var e : runs.entrySet()) {
+            List<String> software;
+            if (org.nopelab.core.run.SweepRunner.isSweep(e.getValue())) {
+                software = org.nopelab.core.run.SweepRunner.read(e.getValue()).software();
+            } else {
+                org.nopelab.core.run.Provenance p = org.nopelab.core.run.Provenance.read(e.getValue());
+                software = List.of(p == null ? "unknown (no provenance.json)" : p.software());
+            }
+            if (software.size() > 1) mixed.add(e.getKey());
+            b.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(esc(String.join("; ", software))).append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        if (!mixed.isEmpty()) {
+            b.append("<p class=\"partly\"><b>Mixed versions:</b> the sweeps ").append(esc(String.join(", ", mixed)))
+                    .append(" were resumed under another software version; their numbers mix results of both (delete the sweep folder to recompute it).</p>\n");
+        }
         return b.toString();
     }
 

@@ -65,7 +65,7 @@ final class Reproduction {
             long t0 = System.nanoTime();
             ObjectNode tree = quick ? shrink(e.getValue().resolved()) : e.getValue().resolved();
             Experiment experiment = quick ? ExperimentReader.fromResolved(tree) : e.getValue().experiment();
-            Path done = experiment.isSweep() ? null : finished(runs, tree);
+            Path done = experiment.isSweep() ? null : finished(runs, tree, e.getKey());
             boolean reused = done != null;
             monitor.log("== " + e.getKey() + (reused ? ": finished before, reused " + done.getFileName() : ""));
             if (!reused) {
@@ -89,13 +89,18 @@ final class Reproduction {
         return report;
     }
 
-    /** A run folder under runs/ whose resolved experiment has this hash, if one finished before. */
-    private static Path finished(Path runs, ObjectNode tree) throws IOException {
+    /**
+     * A run folder under runs/ computed from this resolved experiment by this software, if one finished before.
+     * One of the same experiment from other software is not reused (it is re-run; the old folder stays).
+     */
+    private Path finished(Path runs, ObjectNode tree, String name) throws IOException {
         String hash = Provenance.sha256(tree);
         try (Stream<Path> s = Files.list(runs)) {
             for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
-                Path p = d.resolve("provenance.json");
-                if (Files.isRegularFile(p) && hash.equals(Json.MAPPER.readTree(p.toFile()).path("experiment_sha256").asText())) return d;
+                Provenance p = Provenance.read(d);
+                if (p == null || !hash.equals(p.experimentSha256())) continue;
+                if (Provenance.reusable(d, tree)) return d;
+                monitor.log("== " + name + ": " + d.getFileName() + " was computed by " + p.software() + ", not " + Provenance.currentSoftware() + "; running it again");
             }
         }
         return null;

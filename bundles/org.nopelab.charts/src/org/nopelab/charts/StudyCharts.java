@@ -38,12 +38,22 @@ public final class StudyCharts {
      */
     public static JFreeChart estimates(String title, String xLabel, String yLabel, List<Line> lines, Double chance, boolean logX) {
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
+        int fewest = Integer.MAX_VALUE;
+        boolean clipped = false;
         for (Line l : lines) {
             YIntervalSeries s = new YIntervalSeries(l.name());
-            for (int k = 0; k < l.x().length; k++) if (l.y()[k] != null) s.add(l.x()[k], l.y()[k].mean(), l.y()[k].ci95Low(), l.y()[k].ci95High());
+            for (int k = 0; k < l.x().length; k++) {
+                Estimate e = l.y()[k];
+                if (e == null) continue;
+                s.add(l.x()[k], e.mean(), e.ci95Low(), e.ci95High());
+                if (e.n() > 1) fewest = Math.min(fewest, e.n());
+                clipped |= e.clipped();
+            }
             data.addSeries(s);
         }
         JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, true, false);
+        String note = intervalNote(fewest, clipped);
+        if (note != null) chart.addSubtitle(new org.jfree.chart.title.TextTitle(note));
         XYPlot plot = chart.getXYPlot();
         DeviationRenderer r = new DeviationRenderer(true, true);
         r.setAlpha(0.2f);
@@ -68,6 +78,21 @@ public final class StudyCharts {
             plot.addRangeMarker(m);
         }
         return styled(chart);
+    }
+
+    /**
+     * What a reader must know about the bands: that they rest on too few samples to mean much, or were cut at
+     * the quantity's range. Null when neither applies.
+     */
+    public static String intervalNote(int fewestSamples, boolean clipped) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (fewestSamples < Estimate.FEW) {
+            parts.add(String.format("bands from n = %d (Student-t, %d degree%s of freedom, t = %.1f): too few samples for the interval to mean much",
+                    fewestSamples, fewestSamples - 1, fewestSamples == 2 ? "" : "s",
+                    Estimate.t975(fewestSamples)));
+        }
+        if (clipped) parts.add("bands clipped to the range of the score");
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /** A measured curve (solid, with points) and each theory's prediction over it (dashed). */

@@ -24,6 +24,21 @@ class ClaimsTest {
         assertEquals("no pattern", Claims.describe(new Estimate(0.10, 0.09, 0.11, 256), CHANCE), "0.10 < 1.5 x 0.068");
     }
 
+    /** A sweep cell that has ap_nn but no ap_nn_chance (an older or hand-made sweep.json) is judged, not a crash. */
+    @Test
+    void aCellWithoutChanceIsJudgedWithoutCrashing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        var layer1 = new org.nopelab.core.run.SweepSummary.Layer(1, Map.of("ap_nn", new Estimate(0.4, 0.39, 0.41, 3)));
+        var layer0 = new org.nopelab.core.run.SweepSummary.Layer(0, Map.of("ap_nn", new Estimate(0.07, 0.06, 0.08, 3)));
+        var cell = new org.nopelab.core.run.SweepSummary.Cell(0, "00_std=0.02", Map.of("model.init.std", org.nopelab.core.io.Json.MAPPER.valueToTree(0.02)),
+                List.of(1L, 2L, 3L), Map.of("random", new org.nopelab.core.run.SweepSummary.Subject(List.of(layer0, layer1), Map.of())));
+        var summary = new org.nopelab.core.run.SweepSummary(org.nopelab.core.run.SweepSummary.FORMAT, "s", Map.of("model.init.std",
+                List.of(org.nopelab.core.io.Json.MAPPER.valueToTree(0.02))), List.of(1L, 2L, 3L), true, 3, 3, List.of(cell), List.of());
+        org.nopelab.core.io.Json.MAPPER.writeValue(tmp.resolve("sweep.json").toFile(), summary);
+        Verdict v = Claims.firstLayer(tmp, null);
+        assertEquals(Verdict.Status.fails, v.status(), "no chance level: nothing can be called high");
+        assertEquals(1, v.numbers().size());
+    }
+
     @Test
     void claimsWithoutTheirExperimentsAreNotRunRatherThanJudged() throws Exception {
         List<Verdict> verdicts = Claims.all(Map.of(), List.of());

@@ -88,6 +88,28 @@ class AnalysisTest {
         assertArrayEquals(a.states().get(3).similarityByDistance(), c.states().get(3).similarityByDistance(), 1e-5);
     }
 
+    /**
+     * The reference engine is the float64 check: its states reach the metrics unrounded. The variance signal of a
+     * post-LN stream is the quantity that tells the two precisions apart (it is 1 up to the LayerNorm's epsilon).
+     */
+    @Test
+    void referenceEngineKeepsFloat64ThroughTheMetrics() {
+        Experiment e = read(NOPE.replace("batch_size: 16", "batch_size: 48, engine: reference").replace("layers: 3,", "layers: 1, layer_norm: post,")).experiment();
+        AnalysisResult r = Analysis.run(e, RunMonitor.NONE);
+        org.nopelab.core.model.Tensor states = new org.nopelab.core.engine.ReferenceEngine()
+                .forward(e.model(), r.weights(), r.tokens()).get("layer1");
+        org.junit.jupiter.api.Assertions.assertNotNull(states.precise(), "the reference engine hands over float64 states");
+        double[][] exact = org.nopelab.core.metrics.PositionSignals.variance(states);
+        double[][] rounded = org.nopelab.core.metrics.PositionSignals.variance(new org.nopelab.core.model.Tensor(states.shape(), states.data()));
+        double mean = 0, meanRounded = 0;
+        for (int s = 0; s < exact.length; s++) { mean += exact[s][5] / exact.length; meanRounded += rounded[s][5] / exact.length; }
+        StateMetrics layer1 = r.states().get(1);
+        assertEquals(mean, layer1.variance()[5].mean(), 1e-15, "the metric is the float64 one");
+        assertTrue(Math.abs(meanRounded - mean) > 1e-12, "and differs from the float32 copy: " + (meanRounded - mean));
+        // at this post-LN output the variance probe is rounding in float32, but float64 resolves the epsilon's trace
+        assertEquals("reference", r.engine());
+    }
+
     @Test
     void resultFolderIsCompleteAndReadable() throws IOException {
         ExperimentReader.Result in = read(NOPE.replace("layers: 3", "layers: 2"));

@@ -1,7 +1,6 @@
 package org.nopelab.core.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +39,23 @@ class ExperimentRunnerTest {
     void subjectsAreWrittenSideBySideWithDifferences() throws IOException {
         ExperimentReader.Result in = ExperimentReader.read(PAIRED);
         assertTrue(in.ok(), in.problems().toString());
-        Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), PAIRED, tmp, FigureRenderer.NONE, RunMonitor.NONE);
+        // what the checkpoint folder held while the trained subject was analysed (its training is over by then)
+        java.util.List<String> checkpointsDuringRun = new java.util.ArrayList<>();
+        RunMonitor watch = new RunMonitor() {
+            @Override public void begin(String task, int totalWork) {}
+            @Override public void worked(int work, String detail) {}
+            @Override public boolean isCancelled() { return false; }
+            @Override
+            public void log(String line) {
+                if (!line.equals("subject trained: analysing")) return;
+                try (var dirs = Files.walk(tmp.resolve(".checkpoints"))) {
+                    dirs.filter(Files::isRegularFile).forEach(f -> checkpointsDuringRun.add(tmp.relativize(f).toString()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), PAIRED, tmp, FigureRenderer.NONE, watch);
         for (String s : new String[] {"random", "trained", "sinusoidal"}) {
             assertTrue(Files.isRegularFile(dir.resolve("subjects/" + s + "/metrics.json")), s);
         }
@@ -59,9 +74,13 @@ class ExperimentRunnerTest {
         assertEquals(sinus.get(0).get("ap_nn").asDouble() - random.get(0).get("ap_nn").asDouble(), diff, 1e-12);
         // sinusoidal PE puts position into the input layer itself; NoPE's input layer has none
         assertTrue(sinus.get(0).get("ap_nn").asDouble() > 2 * random.get(0).get("ap_nn_chance").asDouble(), cmp.toString());
-        assertFalse(Files.exists(tmp.resolve(".checkpoints").resolve("x")), "checkpoints are removed once the result is complete");
+        // 200 steps with a checkpoint every 100: step 100 and 200 were on disk while the subject was analysed ...
+        String prefix = ".checkpoints/" + Provenance.sha256(in.resolved()).substring(0, 16) + "-trained/";
+        assertEquals(java.util.List.of(prefix + "step-00000100.safetensors", prefix + "step-00000200.safetensors"),
+                checkpointsDuringRun.stream().sorted().toList(), "training wrote its checkpoints");
+        // ... and are removed once the result is complete
         try (var left = Files.list(tmp.resolve(".checkpoints"))) {
-            assertEquals(0, left.count());
+            assertEquals(java.util.List.of(), left.toList(), "checkpoints are removed once the result is complete");
         }
     }
 }

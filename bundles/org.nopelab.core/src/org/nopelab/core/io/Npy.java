@@ -26,6 +26,14 @@ public final class Npy {
         if (failure[0] != null) throw failure[0];
     }
 
+    /** Any .npy array as a float32 tensor of its shape (to read back what {@link #write} wrote). */
+    public static Tensor read(Path file) {
+        return Nd4jContext.call(() -> {
+            INDArray a = Nd4j.createFromNpyFile(new File(file.toString())).castTo(DataType.FLOAT);
+            return new Tensor(a.shape(), a.dup('c').data().asFloat());
+        });
+    }
+
     /** A 2-d integer array of token ids [sequences, positions]. */
     public static int[][] readTokens(Path file) {
         return Nd4jContext.call(() -> {

@@ -21,16 +21,15 @@ public final class PositionSignals {
     /** v_i = (1/d) sum_c (h_ic - mean_c h_i)^2 for each sequence: [batch][positions]. */
     public static double[][] variance(Tensor states) {
         int b = states.dim(0), n = states.dim(1), d = states.dim(2);
-        float[] a = states.data();
         double[][] v = new double[b][n];
         for (int s = 0; s < b; s++) {
             for (int t = 0; t < n; t++) {
                 int base = (s * n + t) * d;
                 double mean = 0;
-                for (int c = 0; c < d; c++) mean += a[base + c];
+                for (int c = 0; c < d; c++) mean += states.at(base + c);
                 mean /= d;
                 double var = 0;
-                for (int c = 0; c < d; c++) var += (a[base + c] - mean) * (a[base + c] - mean);
+                for (int c = 0; c < d; c++) var += (states.at(base + c) - mean) * (states.at(base + c) - mean);
                 v[s][t] = var / d;
             }
         }

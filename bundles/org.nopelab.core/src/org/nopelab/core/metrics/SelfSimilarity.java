@@ -9,7 +9,6 @@ public final class SelfSimilarity {
     /** @param states [batch, positions, width] @return [batch][positions][positions] */
     public static double[][][] perSequence(Tensor states, SimilarityKind kind) {
         int b = states.dim(0), n = states.dim(1), d = states.dim(2);
-        float[] a = states.data();
         double[][][] out = new double[b][n][n];
         double[][] v = new double[n][d];
         for (int s = 0; s < b; s++) {
@@ -17,12 +16,12 @@ public final class SelfSimilarity {
                 int base = (s * n + t) * d;
                 double mean = 0;
                 if (kind == SimilarityKind.pearson) {
-                    for (int c = 0; c < d; c++) mean += a[base + c];
+                    for (int c = 0; c < d; c++) mean += states.at(base + c);
                     mean /= d;
                 }
                 double norm = 0;
                 for (int c = 0; c < d; c++) {
-                    v[t][c] = a[base + c] - mean;
+                    v[t][c] = states.at(base + c) - mean;
                     norm += v[t][c] * v[t][c];
                 }
                 if (kind != SimilarityKind.dot) {

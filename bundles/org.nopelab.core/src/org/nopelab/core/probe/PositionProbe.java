@@ -3,6 +3,10 @@ package org.nopelab.core.probe;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 import org.nopelab.core.metrics.PositionSignals;
 import org.nopelab.core.model.Tensor;
@@ -17,10 +21,22 @@ import org.nopelab.core.model.Tensor;
  * whose number does not depend on i, so they cannot leak position through their shape.</li>
  * </ul>
  * Fitted on the first 80% of sequences, scored on the rest: R^2, mean absolute error, and accuracy of the
- * rounded prediction.
+ * rounded prediction (clamped to 1..n-1 before rounding).
+ * <p>
+ * A probe is <em>undefined</em> (scores NaN, with the reason) when its features cannot carry a signal at the
+ * states' precision: at a LayerNorm output the variance across coordinates is fixed by the normalisation and
+ * spreads only by rounding (6e-7..1e-6 relative in float32), so a probe on it fits noise and moves with the
+ * engine's precision. Two tests, both relative to the unit roundoff u of the states (2^-24 float32, 2^-53 float64):
+ * a feature whose spread over the training rows is below {@value #SPREAD_IN_ROUNDOFFS} u of its magnitude, or a
+ * design whose condition number (columns centred and scaled) exceeds {@value #CONDITION_TIMES_ROUNDOFF} / u: the
+ * fitted coefficients would then be dominated by rounding of the features.
  */
 public final class PositionProbe {
     public static final double TRAIN_FRACTION = 0.8;
+    /** A feature spread below this many unit roundoffs of its magnitude is rounding, not signal. */
+    public static final double SPREAD_IN_ROUNDOFFS = 1000;
+    /** cond * u above this: the relative error of the coefficients from rounding of the features exceeds it. */
+    public static final double CONDITION_TIMES_ROUNDOFF = 0.1;
 
     private PositionProbe() {}
 
@@ -28,9 +44,20 @@ public final class PositionProbe {
 
     /**
      * Held-out scores of one probe, and its mean held-out prediction for each true position 1..n-1
-     * (predicted vs true position: a perfect probe lies on the diagonal).
+     * (predicted vs true position: a perfect probe lies on the diagonal). {@code undefined} is null for a
+     * probe that was fitted, else why it was not (then the scores are NaN).
      */
-    public record Score(double r2, double mae, double accuracy, int trainTokens, int testTokens, double[] meanPrediction) {}
+    public record Score(double r2, double mae, double accuracy, int trainTokens, int testTokens, double[] meanPrediction, String undefined) {
+        public boolean defined() {
+            return undefined == null;
+        }
+
+        static Score undefined(int trainTokens, int testTokens, int positions, String why) {
+            double[] none = new double[positions - 1];
+            java.util.Arrays.fill(none, Double.NaN);
+            return new Score(Double.NaN, Double.NaN, Double.NaN, trainTokens, testTokens, none, why);
+        }
+    }
 
     public static Score fit(Tensor states, Features features) {
         int b = states.dim(0), n = states.dim(1);
@@ -46,9 +73,17 @@ public final class PositionProbe {
                 (train ? trainY : testY).add((double) i);
             }
         }
+        double[][] design = trainX.toArray(double[][]::new);
+        String degenerate = degenerate(design, featureCount(features), states.unitRoundoff());
+        if (degenerate != null) return Score.undefined(trainX.size(), testX.size(), n, degenerate);
         OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
-        ols.newSampleData(trainY.stream().mapToDouble(Double::doubleValue).toArray(), trainX.toArray(double[][]::new));
-        double[] beta = ols.estimateRegressionParameters(); // intercept first
+        ols.newSampleData(trainY.stream().mapToDouble(Double::doubleValue).toArray(), design);
+        double[] beta;
+        try {
+            beta = ols.estimateRegressionParameters(); // intercept first
+        } catch (SingularMatrixException e) {
+            return Score.undefined(trainX.size(), testX.size(), n, "the least-squares design is singular");
+        }
         double mean = testY.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         double sse = 0, sst = 0, abs = 0;
         int right = 0;
@@ -67,7 +102,49 @@ public final class PositionProbe {
         }
         double[] meanPrediction = new double[n - 1];
         for (int i = 0; i < n - 1; i++) meanPrediction[i] = predictionCount[i] == 0 ? Double.NaN : predictionSum[i] / predictionCount[i];
-        return new Score(1 - sse / sst, abs / testX.size(), (double) right / testX.size(), trainX.size(), testX.size(), meanPrediction);
+        return new Score(1 - sse / sst, abs / testX.size(), (double) right / testX.size(), trainX.size(), testX.size(), meanPrediction, null);
+    }
+
+    /** Raw features per row before their squares are appended. */
+    private static int featureCount(Features f) {
+        return f == Features.variance ? 1 : 3;
+    }
+
+    /**
+     * Why a design cannot be fitted at precision u, or null: a raw feature whose spread is rounding, or a
+     * condition number beyond CONDITION_TIMES_ROUNDOFF / u.
+     */
+    static String degenerate(double[][] design, int raw, double u) {
+        int rows = design.length, cols = design[0].length;
+        double[] mean = new double[cols], sd = new double[cols];
+        for (double[] r : design) for (int j = 0; j < cols; j++) mean[j] += r[j] / rows;
+        for (double[] r : design) for (int j = 0; j < cols; j++) sd[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / rows;
+        for (int j = 0; j < cols; j++) sd[j] = Math.sqrt(sd[j]);
+        for (int j = 0; j < raw; j++) {
+            double scale = Math.max(Math.abs(mean[j]), Double.MIN_NORMAL);
+            if (!(sd[j] >= SPREAD_IN_ROUNDOFFS * u * scale)) {
+                return String.format("feature %d spreads by %.2g of its size %.3g, within %.0f unit roundoffs (%.2g) of the states' precision:"
+                        + " the feature is constant up to rounding (as the variance at a LayerNorm output is)", j + 1, sd[j] / scale, mean[j],
+                        SPREAD_IN_ROUNDOFFS, SPREAD_IN_ROUNDOFFS * u);
+            }
+        }
+        // the correlation matrix of the columns: its condition number is the squared one of the scaled design
+        RealMatrix corr = MatrixUtils.createRealMatrix(cols, cols);
+        for (double[] r : design) {
+            for (int i = 0; i < cols; i++) {
+                double zi = (r[i] - mean[i]) / sd[i];
+                for (int j = 0; j <= i; j++) corr.addToEntry(i, j, zi * (r[j] - mean[j]) / sd[j] / rows);
+            }
+        }
+        for (int i = 0; i < cols; i++) for (int j = 0; j < i; j++) corr.setEntry(j, i, corr.getEntry(i, j));
+        double[] eigen = new EigenDecomposition(corr).getRealEigenvalues();
+        double max = java.util.Arrays.stream(eigen).max().orElse(0), min = java.util.Arrays.stream(eigen).min().orElse(0);
+        double condition = min <= 0 ? Double.POSITIVE_INFINITY : Math.sqrt(max / min);
+        if (!(condition <= CONDITION_TIMES_ROUNDOFF / u)) {
+            return String.format("the features are collinear: condition number %.2g of the scaled design exceeds %.2g, what the states' precision resolves",
+                    condition, CONDITION_TIMES_ROUNDOFF / u);
+        }
+        return null;
     }
 
     /** Feature rows for every (sequence, position), position 0's row unused. */
@@ -79,27 +156,26 @@ public final class PositionProbe {
             for (int s = 0; s < b; s++) for (int i = 0; i < n; i++) rows[s * n + i] = withSquares(v[s][i]);
             return rows;
         }
-        float[] a = states.data();
         double[] norm = new double[b * n];
         for (int k = 0; k < b * n; k++) {
             double sq = 0;
-            for (int c = 0; c < d; c++) sq += (double) a[k * d + c] * a[k * d + c];
+            for (int c = 0; c < d; c++) sq += states.at(k * d + c) * states.at(k * d + c);
             norm[k] = Math.sqrt(sq);
         }
         for (int s = 0; s < b; s++) {
             for (int i = 1; i < n; i++) {
-                double first = cos(a, norm, d, s * n + i, s * n), previous = cos(a, norm, d, s * n + i, s * n + i - 1), past = 0;
-                for (int j = 0; j < i; j++) past += cos(a, norm, d, s * n + i, s * n + j);
+                double first = cos(states, norm, d, s * n + i, s * n), previous = cos(states, norm, d, s * n + i, s * n + i - 1), past = 0;
+                for (int j = 0; j < i; j++) past += cos(states, norm, d, s * n + i, s * n + j);
                 rows[s * n + i] = withSquares(first, previous, past / i);
             }
         }
         return rows;
     }
 
-    private static double cos(float[] a, double[] norm, int d, int p, int q) {
+    private static double cos(Tensor a, double[] norm, int d, int p, int q) {
         if (norm[p] == 0 || norm[q] == 0) return 0;
         double dot = 0;
-        for (int c = 0; c < d; c++) dot += (double) a[p * d + c] * a[q * d + c];
+        for (int c = 0; c < d; c++) dot += a.at(p * d + c) * a.at(q * d + c);
         return dot / (norm[p] * norm[q]);
     }
 

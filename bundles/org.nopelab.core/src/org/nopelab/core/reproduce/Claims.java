@@ -54,6 +54,12 @@ public final class Claims {
         return e.mean() < ABSENT * chance;
     }
 
+    /** ap_nn's chance in a sweep cell; NaN where the cell has none (then no comparison with chance can hold). */
+    static double chance(SweepSummary s, SweepSummary.Cell c, int layer) {
+        Estimate e = s.value(c, "random", layer, "ap_nn_chance");
+        return e == null ? Double.NaN : e.mean();
+    }
+
     static String describe(Estimate e, double chance) {
         return present(e, chance) ? "pattern" : absent(e, chance) ? "no pattern" : "weak";
     }
@@ -170,8 +176,8 @@ public final class Claims {
         double chance = Double.NaN;
         for (SweepSummary.Cell c : s.cells()) {
             Estimate l1 = s.value(c, "random", 1, "ap_nn");
-            chance = s.value(c, "random", 1, "ap_nn_chance").mean();
             if (l1 == null) continue;
+            chance = chance(s, c, 1);
             boolean isHigh = l1.ci95Low() > chance && l1.mean() >= HIGH * chance;
             if (isHigh) high++;
             numbers.add(new Verdict.Number("layer1 ap_nn, " + c.label(), l1, chance, "chance", isHigh ? "high" : describe(l1, chance)));
@@ -212,7 +218,7 @@ public final class Claims {
                     fades.add(c.label() + " (no finite score: hidden states overflow)");
                     continue;
                 }
-                chance = s.value(c, "random", last, "ap_nn_chance").mean();
+                chance = chance(s, c, last);
                 String d = describe(e, chance);
                 numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + c.label(), e, chance, "chance", d));
                 (present(e, chance) ? holds : fades).add(c.label() + " (" + d + String.format(", %.3f)", e.mean()));
@@ -242,7 +248,7 @@ public final class Claims {
             for (SweepSummary.Cell c : s.cells()) {
                 Estimate e = s.value(c, "random", last, "ap_nn");
                 if (e == null) continue;
-                chance = s.value(c, "random", last, "ap_nn_chance").mean();
+                chance = chance(s, c, last);
                 numbers.add(new Verdict.Number("layer" + last + " ap_nn, " + c.label(), e, chance, "chance", describe(e, chance)));
                 if (present(e, chance) && narrowest == null) narrowest = c.values().get("model.d_model").asInt();
                 if (!present(e, chance)) fades.add(c.label() + String.format(" (%s, %.3f)", describe(e, chance), e.mean()));
@@ -264,14 +270,17 @@ public final class Claims {
         List<Verdict.Number> numbers = new ArrayList<>();
         List<Figure> figures = new ArrayList<>();
         int better = 0, separated = 0, total = 0;
-        List<String> worse = new ArrayList<>();
+        List<String> worse = new ArrayList<>(), undefined = new ArrayList<>();
         if (sweepDir != null) {
             SweepSummary s = SweepRunner.read(sweepDir);
             List<Estimate> cos = new ArrayList<>(), var = new ArrayList<>();
             for (SweepSummary.Cell c : s.cells()) {
                 for (int layer = 1; layer < s.layers(); layer++) {
                     Estimate a = s.value(c, "random", layer, "probe_cosine_r2"), b = s.value(c, "random", layer, "probe_variance_r2");
-                    if (a == null || b == null) continue;
+                    if (a == null || b == null) { // a probe undefined in every seed (its feature is rounding): not evidence
+                        if (s.value(c, "random", layer, "ap_nn") != null) undefined.add(c.label() + " layer" + layer);
+                        continue;
+                    }
                     total++;
                     if (a.mean() > b.mean()) better++;
                     else worse.add(c.label() + " layer" + layer + String.format(" (%.2f vs %.2f)", a.mean(), b.mean()));
@@ -288,15 +297,22 @@ public final class Claims {
         if (claim1 != null) {
             for (StateMetrics s : layers(ResultFolder.open(claim1))) {
                 if (s.layer() == 0 || s.probes() == null) continue;
-                double a = s.probes().get(PositionProbe.Features.cosine).r2(), b = s.probes().get(PositionProbe.Features.variance).r2();
+                PositionProbe.Score cosine = s.probes().get(PositionProbe.Features.cosine), variance = s.probes().get(PositionProbe.Features.variance);
+                if (!cosine.defined() || !variance.defined()) {
+                    undefined.add("claim-1 model " + s.name() + " (" + (cosine.defined() ? variance : cosine).undefined() + ")");
+                    continue;
+                }
+                double a = cosine.r2(), b = variance.r2();
                 total++;
                 if (a > b) better++;
                 numbers.add(new Verdict.Number("claim-1 model " + s.name() + " R\u00b2 cosine", exact(a), b, "variance R\u00b2", a > b ? "cosine better" : "variance better"));
             }
         }
-        Status status = better == total ? Status.holds : 2 * better > total ? Status.partly : Status.fails;
-        return new Verdict("5", claim, status, String.format("cosine features beat the variance feature in %d of %d layer/configuration pairs (%d with non-overlapping intervals over seeds)%s.",
-                better, total, separated, worse.isEmpty() ? "" : "; the variance feature is as good or better in: " + String.join("; ", worse)),
+        Status status = total == 0 ? Status.fails : better == total ? Status.holds : 2 * better > total ? Status.partly : Status.fails;
+        return new Verdict("5", claim, status, String.format("cosine features beat the variance feature in %d of %d layer/configuration pairs (%d with non-overlapping intervals over seeds)%s%s.",
+                better, total, separated, worse.isEmpty() ? "" : "; the variance feature is as good or better in: " + String.join("; ", worse),
+                undefined.isEmpty() ? "" : "; not compared, a probe being undefined (its feature is constant up to rounding, e.g. the variance at a LayerNorm output): "
+                        + String.join("; ", undefined)),
                 List.of("3-first-layer", "1-input-vs-layers"), numbers, figures);
     }
 

@@ -11,6 +11,7 @@ import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.engine.TransformerEngine;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.metrics.Bounds;
 import org.nopelab.core.metrics.Estimate;
 import org.nopelab.core.metrics.PositionSignals;
 import org.nopelab.core.model.LayerNormPlacement;
@@ -132,7 +133,7 @@ public final class Analysis {
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) mean[i][j] = sum[i][j] / count;
             Map<AdjacencyScore, ScoreResult> scores = new EnumMap<>(AdjacencyScore.class);
             perSequence.forEach((score, values) -> scores.put(score, new ScoreResult(score.score(mean),
-                    Estimate.of(values.stream().mapToDouble(Double::doubleValue).toArray()), score.chance(n))));
+                    Estimate.of(values.stream().mapToDouble(Double::doubleValue).toArray()).within(Bounds.of(score.name())), score.chance(n))));
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",

@@ -70,7 +70,8 @@ public final class ExperimentRunner {
             Path dir = folder.dir();
             Files.writeString(dir.resolve("experiment.yaml"), source);
             Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
-            Json.MAPPER.writeValue(dir.resolve("provenance.json").toFile(), Provenance.of(results.get(0), resolved));
+            double seconds = results.stream().mapToDouble(r -> r.seconds() + (r.training() == null ? 0 : r.training().seconds())).sum();
+            Json.MAPPER.writeValue(dir.resolve(Provenance.FILE).toFile(), Provenance.of(resolved, e.seed(), e.dataSeed(), results.get(0).engine(), seconds));
             for (AnalysisResult r : results) {
                 String name = r.experiment().subjects().get(0).name();
                 ResultWriter.writeInto(dir.resolve("subjects").resolve(name), r, resolved, null, figures, monitor);

@@ -1,21 +1,19 @@
 package org.nopelab.core.run;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Properties;
-import java.util.jar.Manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.nopelab.core.io.Software;
 import org.nopelab.nd4j.Nd4jContext;
 
 /**
@@ -36,16 +34,64 @@ public record Provenance(
         String cpu,
         int cpus,
         String ompNumThreads,
+        int engineThreads,
+        int blasThreads,
+        String host,
         String created,
         double seconds) {
 
     public static Provenance of(AnalysisResult r, JsonNode resolved) {
-        return new Provenance(sha256(resolved), r.experiment().seed(), r.experiment().dataSeed(), bundleVersion(),
-                r.engine(), readNd4jVersion(), describeBackend(), System.getProperty("java.version"),
+        return of(resolved, r.experiment().seed(), r.experiment().dataSeed(), r.engine(), r.seconds());
+    }
+
+    /** Provenance of anything computed from this resolved experiment (a run, a subject, a sweep folder). */
+    public static Provenance of(JsonNode resolved, long seed, long dataSeed, String engine, double seconds) {
+        int[] threads = Nd4jContext.call(() -> new int[] {Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads()});
+        return new Provenance(sha256(resolved), seed, dataSeed, bundleVersion(),
+                engine, readNd4jVersion(), describeBackend(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(), Runtime.getRuntime().availableProcessors(), String.valueOf(System.getenv("OMP_NUM_THREADS")),
-                Instant.now().toString(), r.seconds());
+                threads[0], threads[1], hostName(), Instant.now().toString(), seconds);
+    }
+
+    /** The software that computed a result, as reuse compares it: NoPE Lab's build and ND4J's version. */
+    public String software() {
+        return Software.describe(nopelabVersion, nd4jVersion);
+    }
+
+    /** The software of this process, in the form of {@link #software()}. */
+    public static String currentSoftware() {
+        return Software.current();
+    }
+
+    /** The provenance.json of a result folder, or null where it has none or it cannot be read. */
+    public static Provenance read(Path folder) {
+        Path p = folder.resolve(FILE);
+        if (!Files.isRegularFile(p)) return null;
+        try {
+            return org.nopelab.core.io.Json.MAPPER.readValue(p.toFile(), Provenance.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** True when the folder was computed from this experiment by this software: only then may it be reused. */
+    public static boolean reusable(Path folder, JsonNode resolved) {
+        Provenance p = read(folder);
+        return p != null && sha256(resolved).equals(p.experimentSha256()) && currentSoftware().equals(p.software());
+    }
+
+    public static final String FILE = "provenance.json";
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) return env;
+        try {
+            return Files.readString(Path.of("/etc/hostname")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** SHA-256 of the resolved experiment as canonical JSON (keys sorted): equal experiments, equal hashes. */
@@ -61,21 +107,11 @@ public record Provenance(
 
     /** The version of this NoPE Lab build (org.nopelab.core's Bundle-Version). */
     public static String bundleVersion() {
-        try (InputStream in = Provenance.class.getResourceAsStream("/META-INF/MANIFEST.MF")) {
-            return in == null ? "dev" : String.valueOf(new Manifest(in).getMainAttributes().getValue("Bundle-Version"));
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return Software.nopelab();
     }
 
     private static String readNd4jVersion() {
-        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
-            Properties p = new Properties();
-            if (in != null) p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return Software.nd4j();
     }
 
     private static String describeBackend() {

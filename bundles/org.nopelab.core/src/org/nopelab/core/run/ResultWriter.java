@@ -45,12 +45,11 @@ public final class ResultWriter {
             FigureRenderer figures, RunMonitor monitor) throws IOException {
         try (AtomicFolder folder = new AtomicFolder(target)) {
             writeInto(folder.dir(), r, resolved, sourceText, figures, monitor);
-            Json.MAPPER.writeValue(folder.dir().resolve("provenance.json").toFile(), Provenance.of(r, resolved));
             return folder.commit();
         }
     }
 
-    /** One subject's files into an existing folder (every file above but provenance.json). */
+    /** One subject's files, its provenance included, into an existing folder. */
     static void writeInto(Path dir, AnalysisResult r, ObjectNode resolved, String sourceText, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
         Files.createDirectories(dir.resolve("matrices"));
@@ -58,6 +57,7 @@ public final class ResultWriter {
         if (sourceText != null) Files.writeString(dir.resolve("experiment.yaml"), sourceText);
         Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);
         Json.MAPPER.writeValue(dir.resolve("metrics.json").toFile(), summary(r));
+        Json.MAPPER.writeValue(dir.resolve(Provenance.FILE).toFile(), Provenance.of(r, resolved));
         for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
         writeCurves(r, dir.resolve("curves"));
         ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());

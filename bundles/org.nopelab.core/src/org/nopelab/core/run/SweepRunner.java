@@ -16,6 +16,7 @@ import org.nopelab.core.experiment.Sweep;
 import org.nopelab.core.io.AtomicFolder;
 import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.Json;
+import org.nopelab.core.metrics.Bounds;
 import org.nopelab.core.metrics.Estimate;
 
 /**
@@ -29,6 +30,7 @@ public final class SweepRunner {
 
     public static Path run(Experiment e, ObjectNode resolved, String source, Path outDir, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
+        long start = System.nanoTime();
         Path dir = folder(e, resolved, outDir);
         Files.createDirectories(dir);
         AtomicFolder.writeString(dir.resolve("experiment.yaml"), source);
@@ -54,11 +56,12 @@ public final class SweepRunner {
                 writeSummary(dir, summarise(e, dir, read));
             }
         }
-        writeSummary(dir, summarise(e, dir, read));
-        if (!Files.exists(dir.resolve("provenance.json"))) {
-            AtomicFolder.writeString(dir.resolve("provenance.json"), Json.MAPPER.writeValueAsString(Map.of(
-                    "experiment_sha256", Provenance.sha256(resolved), "format", SweepSummary.FORMAT)));
-        }
+        SweepSummary summary = summarise(e, dir, read);
+        writeSummary(dir, summary);
+        if (summary.software().size() > 1) monitor.log("sweep " + e.name() + ": its runs were computed by different software: " + String.join("; ", summary.software()));
+        // the sweep folder's own provenance: this invocation (each cell and seed folder keeps its own)
+        AtomicFolder.writeString(dir.resolve(Provenance.FILE), Json.MAPPER.writeValueAsString(
+                Provenance.of(resolved, e.seed(), e.dataSeed(), e.analysis().engine(), (System.nanoTime() - start) / 1e9)));
         return dir;
     }
 
@@ -78,6 +81,7 @@ public final class SweepRunner {
     /** The same, reading a run folder only if {@code read} does not hold it yet (a sweep summarises after every cell). */
     private static SweepSummary summarise(Experiment e, Path dir, Map<Path, List<SubjectRun>> read) throws IOException {
         List<SweepSummary.Cell> cells = new ArrayList<>();
+        java.util.Set<String> software = new java.util.TreeSet<>();
         int runsDone = 0;
         for (Sweep.Cell c : e.sweep().cells()) {
             List<Long> seeds = new ArrayList<>();
@@ -88,6 +92,8 @@ public final class SweepRunner {
                 if (!Files.isDirectory(run)) continue;
                 seeds.add(seed);
                 if (!read.containsKey(run)) read.put(run, readRun(e, run));
+                Provenance p = Provenance.read(run);
+                software.add(p == null ? "unknown (no provenance.json)" : p.software());
                 for (SubjectRun one : read.get(run)) {
                     String subject = one.subject();
                     ResultSummary r = one.summary();
@@ -107,7 +113,7 @@ public final class SweepRunner {
             cells.add(new SweepSummary.Cell(c.index(), c.id(), c.values(), seeds, subjects));
         }
         int runs = e.sweep().cells().size() * e.sweep().seeds().size();
-        return new SweepSummary(SweepSummary.FORMAT, e.name(), e.sweep().grid(), e.sweep().seeds(), runsDone == runs, runs, runsDone, cells);
+        return new SweepSummary(SweepSummary.FORMAT, e.name(), e.sweep().grid(), e.sweep().seeds(), runsDone == runs, runs, runsDone, cells, List.copyOf(software));
     }
 
     private static List<SubjectRun> readRun(Experiment e, Path run) throws IOException {
@@ -137,7 +143,7 @@ public final class SweepRunner {
 
     private static Map<String, Estimate> estimates(Map<String, List<Double>> values) {
         Map<String, Estimate> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> out.put(k, Estimate.of(v.stream().mapToDouble(Double::doubleValue).toArray())));
+        values.forEach((k, v) -> out.put(k, Estimate.of(v.stream().mapToDouble(Double::doubleValue).toArray()).within(Bounds.of(k))));
         return out;
     }
 

@@ -10,9 +10,15 @@ import org.nopelab.core.metrics.Estimate;
 /**
  * sweep.json: per cell, subject and layer, every headline number aggregated over the seeds that finished
  * (mean with a Student-t 95% interval, n = seeds). {@code complete} is false while cells are still missing.
+ * {@code software} lists the distinct software (NoPE Lab build, ND4J) that computed the finished runs: more than
+ * one entry means the sweep was resumed under another version, and its numbers mix them.
  */
 public record SweepSummary(String format, String experiment, Map<String, List<JsonNode>> grid, List<Long> seeds,
-        boolean complete, int runs, int runsDone, List<Cell> cells) {
+        boolean complete, int runs, int runsDone, List<Cell> cells, List<String> software) {
+
+    public SweepSummary {
+        software = software == null ? List.of() : software; // sweep.json files written before this field
+    }
 
     public static final String FORMAT = "nopelab/sweep/1";
 

@@ -15,12 +15,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import org.nopelab.core.io.AtomicFolder;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.Safetensors;
+import org.nopelab.core.io.Software;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 
 /**
  * Training checkpoints: step-NNNNNNNN.safetensors holding the weights (same names as model files), the Adam
- * moments ("adam.m.*", "adam.v.*") and, in the metadata, the step, the experiment hash and the curve so far.
+ * moments ("adam.m.*", "adam.v.*") and, in the metadata, the step, the experiment hash, the software that wrote it
+ * and the curve so far. Training resumes only from a checkpoint of the same experiment and software.
  * Written to a temp file and renamed; the two newest are kept.
  */
 public final class Checkpoints {
@@ -37,7 +39,7 @@ public final class Checkpoints {
         all.putAll(adam.state(w));
         Path file = dir.resolve(String.format("step-%08d.safetensors", step));
         Map<String, String> metadata = Map.of("format", FORMAT, "step", Integer.toString(step), "experiment_sha256", experimentHash,
-                "curve", Json.MAPPER.writeValueAsString(curve));
+                "software", Software.current(), "curve", Json.MAPPER.writeValueAsString(curve));
         AtomicFolder.write(file, tmp -> Safetensors.write(tmp, all, metadata));
         List<Path> old = list(dir);
         for (int i = 0; i < old.size() - KEEP; i++) Files.deleteIfExists(old.get(i));
@@ -50,7 +52,9 @@ public final class Checkpoints {
         List<Path> files = list(dir);
         for (int i = files.size() - 1; i >= 0; i--) {
             Safetensors.Contents c = Safetensors.read(files.get(i));
-            if (!FORMAT.equals(c.metadata().get("format")) || !experimentHash.equals(c.metadata().get("experiment_sha256"))) continue;
+            // only this experiment's checkpoints, written by this software: another build may not continue it bit for bit
+            if (!FORMAT.equals(c.metadata().get("format")) || !experimentHash.equals(c.metadata().get("experiment_sha256"))
+                    || !Software.current().equals(c.metadata().get("software"))) continue;
             ModelWeights w = new ModelWeights();
             Map<String, Tensor> adam = new LinkedHashMap<>();
             c.tensors().forEach((name, t) -> {

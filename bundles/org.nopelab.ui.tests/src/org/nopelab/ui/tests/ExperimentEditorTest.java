@@ -87,12 +87,12 @@ class ExperimentEditorTest {
 
         doc.set(doc.get().replace("heads: 8", "heads: 0"));
         assertEquals("0", overview.field("model.heads"), "the form follows the text");
-        assertTrue(Ui.until(() -> overview.showsProblem("model.heads"), 5_000), "the field shows its key's problem marker");
+        Ui.waitFor("the field shows its key's problem marker", () -> overview.showsProblem("model.heads"));
         doc.set(doc.get().replace("heads: 0", "heads: 2"));
-        assertTrue(Ui.until(() -> !overview.showsProblem("model.heads"), 5_000));
+        Ui.waitFor("the fixed field shows no problem", () -> !overview.showsProblem("model.heads"));
         assertTrue(form.isDirty());
         source.close(false);
-        assertTrue(Ui.until(() -> Ui.page().findEditor(form.getEditorInput()) == null, 2_000), "closing the Source page closes the editor");
+        Ui.waitFor("closing the Source page closes the editor", () -> Ui.page().findEditor(form.getEditorInput()) == null);
     }
 
     @Test
@@ -119,9 +119,9 @@ class ExperimentEditorTest {
         return Arrays.stream(proposals).map(ICompletionProposal::getDisplayString).toList();
     }
 
-    /** The file's problem markers once validation has produced the expected count (or after 5 s). */
+    /** The file's problem markers once validation has produced the expected count . */
     private static IMarker[] markers(ExperimentEditor editor, int expected) throws CoreException {
-        Ui.until(() -> count(editor) == expected, 5_000);
+        Ui.waitFor(expected + " problem markers", () -> count(editor) == expected);
         return editor.file().findMarkers(ExperimentMarkers.TYPE, false, IResource.DEPTH_ZERO);
     }
 

@@ -44,11 +44,11 @@ class SweepViewTest {
         ExperimentReader.Result in = ExperimentReader.read(SWEEP);
         Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), SWEEP, tmp, FigureRenderer.NONE, RunMonitor.NONE);
         Runs.show(dir); // what Open Result and a finished run do
-        Ui.pump(300);
+        Ui.waitFor("a sweep folder opens the Sweep view", () -> Ui.page().findView(SweepView.ID) != null);
         SweepView view = (SweepView) Ui.page().findView(SweepView.ID);
         assertNotNull(view, "a sweep folder opens the Sweep view");
         SweepSummary s = SweepRunner.read(dir);
-        assertEquals(3, view.cellCharts().size());
+        Ui.eventually(() -> assertEquals(3, view.cellCharts().size()));
         XYPlot small = view.cellCharts().get(2).getChart().getXYPlot();
         assertEquals(s.value(s.cells().get(2), "random", 1, "ap_nn").mean(), small.getDataset().getYValue(0, 1), 1e-12);
 
@@ -72,8 +72,10 @@ class SweepViewTest {
         }
 
         // the Theory tab of one cell's result: T1 drawn over the measured similarity by distance
-        Runs.show(SweepRunner.runFolder(dir, s.cells().get(0).id(), 1));
-        Ui.pump(300);
+        Path cell = SweepRunner.runFolder(dir, s.cells().get(0).id(), 1);
+        Runs.show(cell);
+        Ui.waitFor("the cell's result opens in the Similarity view", () -> Ui.page().findView(SimilarityView.ID) instanceof SimilarityView v
+                && v.result() != null && v.result().dir().startsWith(cell) && v.canvas("theory").getChart() != null);
         SimilarityView similarity = (SimilarityView) Ui.page().findView(SimilarityView.ID);
         XYPlot theory = similarity.canvas("theory").getChart().getXYPlot();
         assertEquals(3, theory.getDataset().getSeriesCount(), "measured, T1, K");

@@ -22,11 +22,14 @@ import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.io.Npy;
+import org.nopelab.core.io.OutputFolder;
 import org.nopelab.core.io.Safetensors;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.model.Tensor;
 import org.nopelab.core.probe.PositionProbe;
 import org.nopelab.core.run.ExperimentRunner;
+import org.nopelab.core.run.MemoryEstimate;
+import org.nopelab.core.run.ModelCheck;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.ResultWriter;
@@ -110,7 +113,8 @@ public final class HeadlessApplication implements IApplication {
         Path file = Path.of(files.get(0));
         ExperimentReader.Result read = ExperimentReader.read(file);
         if (!report(file, read.problems())) return BAD_INPUT;
-        Path outDir = Path.of(opts.getOrDefault("--out", "results"));
+        if (!fits(file, read)) return BAD_INPUT;
+        Path outDir = OutputFolder.check(Path.of(opts.getOrDefault("--out", "results")), "--out");
         ConsoleMonitor monitor = new ConsoleMonitor(out);
         return cancellable(monitor, "run cancelled; no result folder was written (training resumes from its last checkpoint)", () -> {
             monitor.log("NoPE Lab: " + file + " -> " + outDir.toAbsolutePath());
@@ -160,9 +164,10 @@ public final class HeadlessApplication implements IApplication {
         if (!rest.isEmpty()) return usage("reproduce takes --quick, --examples DIR and --out DIR, not '" + rest.get(0) + "'");
         Path examples = Path.of(opts.getOrDefault("--examples", "examples/paper"));
         if (!Files.isDirectory(examples)) return usage("no experiment folder " + examples + " (give --examples DIR)");
+        Path outDir = OutputFolder.check(Path.of(opts.getOrDefault("--out", "results")), "--out");
         ConsoleMonitor monitor = new ConsoleMonitor(out);
         return cancellable(monitor, "reproduction cancelled; finished runs are kept and reused by the next reproduce", () -> {
-            Path report = new Reproduction(examples, Path.of(opts.getOrDefault("--out", "results")), args.contains("--quick"), monitor).run();
+            Path report = new Reproduction(examples, outDir, args.contains("--quick"), monitor).run();
             monitor.log("report: " + report.toAbsolutePath().resolve("index.html"));
         });
     }
@@ -201,12 +206,29 @@ public final class HeadlessApplication implements IApplication {
     private int validate(List<String> files) {
         if (files.isEmpty()) return usage("validate takes one or more experiment files");
         boolean ok = true;
-        for (String f : files) {
-            ExperimentReader.Result r = ExperimentReader.read(Path.of(f));
-            ok &= report(Path.of(f), r.problems());
-            if (r.ok()) out.println(f + ": valid" + (r.problems().isEmpty() ? "" : " (with warnings)"));
+        int failed = 0;
+        for (String f : files) { // every file is checked, whatever happened to the one before
+            try {
+                ExperimentReader.Result r = ExperimentReader.read(Path.of(f));
+                ok &= report(Path.of(f), r.problems());
+                boolean fits = !r.ok() || fits(Path.of(f), r);
+                ok &= fits;
+                if (r.ok() && fits) out.println(f + ": valid" + (r.problems().isEmpty() ? "" : " (with warnings)"));
+            } catch (RuntimeException | StackOverflowError e) {
+                failed++;
+                Failures.report(e, new String[] {"validate", f}, err);
+            }
         }
-        return ok ? OK : BAD_INPUT;
+        return failed > 0 ? FAILED : ok ? OK : BAD_INPUT;
+    }
+
+    /** False, with the estimate and what to lower, when the experiment cannot fit this process's memory. */
+    private boolean fits(Path file, ExperimentReader.Result read) {
+        String why = MemoryEstimate.refusal(read.experiment(), read.resolved(), MemoryEstimate.Limits.current());
+        if (why == null) return true;
+        err.println(file + ":1:1: error: " + why);
+        err.println(file + ": 1 error; nothing was run");
+        return false;
     }
 
     /** Prints problems in compiler form; false if any is an error. */
@@ -225,12 +247,17 @@ public final class HeadlessApplication implements IApplication {
         }
         String format = opts.getOrDefault("--format", "safetensors");
         if (!format.equals("safetensors") && !format.equals("npy")) return usage("--format is safetensors or npy, not '" + format + "'");
-        ModelFile.Loaded model = ModelFile.load(Path.of(opts.get("--model")));
+        Path target = Path.of(opts.get("--out"));
+        if (format.equals("npy")) OutputFolder.check(target, "--out");
+        else OutputFolder.check(target.toAbsolutePath().getParent(), "the folder of --out");
+        if (format.equals("safetensors") && Files.isDirectory(target)) throw new IllegalArgumentException("--out " + target + " is a folder; give a file name ending in .safetensors, or --format npy");
+        Path modelFile = Path.of(opts.get("--model"));
+        ModelFile.Loaded model = ModelFile.load(modelFile);
+        ModelCheck.check(modelFile, model);
         Path tokensFile = Path.of(opts.get("--tokens"));
         int[][] tokens = tokensFile.toString().endsWith(".npy") ? Npy.readTokens(tokensFile) : Csv.readTokens(tokensFile);
-        checkTokens(tokens, model.config().vocabSize(), tokensFile);
+        ModelCheck.checkTokens(tokens, model.config(), tokensFile);
         HiddenStates states = Engines.byName("nd4j").forward(model.config(), model.weights(), tokens);
-        Path target = Path.of(opts.get("--out"));
         if (format.equals("safetensors")) {
             Safetensors.write(target, states.all(), Map.of("format", "nopelab/hidden-states/1"));
         } else {
@@ -239,14 +266,6 @@ public final class HeadlessApplication implements IApplication {
         }
         out.println("wrote " + states.all().size() + " hidden states of " + tokens.length + " sequences to " + target);
         return OK;
-    }
-
-    private static void checkTokens(int[][] tokens, int vocab, Path file) {
-        if (tokens.length == 0) throw new IllegalArgumentException(file + " holds no sequences");
-        for (int s = 0; s < tokens.length; s++) {
-            if (tokens[s].length != tokens[0].length) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has " + tokens[s].length + " tokens, the first has " + tokens[0].length);
-            for (int t : tokens[s]) if (t < 0 || t >= vocab) throw new IllegalArgumentException(file + ": sequence " + (s + 1) + " has token " + t + ", outside the vocabulary 0.." + (vocab - 1));
-        }
     }
 
     private int bench(List<String> args) throws IOException {

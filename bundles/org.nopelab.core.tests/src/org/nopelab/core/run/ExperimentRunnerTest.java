@@ -49,7 +49,7 @@ class ExperimentRunnerTest {
             public void log(String line) {
                 if (!line.equals("subject trained: analysing")) return;
                 try (var dirs = Files.walk(tmp.resolve(".checkpoints"))) {
-                    dirs.filter(Files::isRegularFile).forEach(f -> checkpointsDuringRun.add(tmp.relativize(f).toString()));
+                    dirs.filter(f -> f.getFileName().toString().endsWith(".safetensors")).forEach(f -> checkpointsDuringRun.add(tmp.relativize(f).toString()));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -59,6 +59,14 @@ class ExperimentRunnerTest {
         for (String s : new String[] {"random", "trained", "sinusoidal"}) {
             assertTrue(Files.isRegularFile(dir.resolve("subjects/" + s + "/metrics.json")), s);
         }
+        // provenance in the run's folder and in each subject's, with the threads actually applied
+        for (Path p : new Path[] {dir, dir.resolve("subjects/random"), dir.resolve("subjects/trained"), dir.resolve("subjects/sinusoidal")}) {
+            Provenance prov = Provenance.read(p);
+            assertEquals(Provenance.sha256(in.resolved()), prov.experimentSha256(), p.toString());
+            assertEquals(Provenance.currentSoftware(), prov.software());
+            assertTrue(prov.engineThreads() >= 1, p.toString());
+        }
+        assertTrue(Provenance.reusable(dir, in.resolved()));
         ResultSummary trained = ResultFolder.open(dir.resolve("subjects/trained")).summary();
         assertEquals("modp", trained.training().task());
         // 200 steps do not converge: the exact accuracy moves with float32 rounding (0.87-0.91 seen); chance is 0.2

@@ -141,5 +141,23 @@ class SweepTest {
         assertEquals(perSeed[1], ResultFolder.open(removed).summary().states().get(1).scores()
                 .get(org.nopelab.core.metrics.AdjacencyScore.ap_nn).perSequence().mean(), 1e-12, "a re-run cell gives the same numbers");
         assertTrue(SweepRunner.read(dir).complete());
+
+        // provenance: every cell and seed folder and the sweep folder itself; one software so far
+        Provenance cellProvenance = Provenance.read(kept), sweepProvenance = Provenance.read(dir);
+        assertEquals(Provenance.sha256(Sweep.cellTree(in.resolved(), in.experiment().sweep().cells().get(2), 1).put("name", "grid-" + c.id().replace('=', '-') + "-seed1")),
+                cellProvenance.experimentSha256(), "the cell's own experiment");
+        assertEquals(1, cellProvenance.seed());
+        assertTrue(cellProvenance.engineThreads() >= 1 && cellProvenance.blasThreads() >= 1, "the thread counts applied, not just the environment");
+        assertEquals(Provenance.sha256(in.resolved()), sweepProvenance.experimentSha256());
+        assertEquals(List.of(Provenance.currentSoftware()), SweepRunner.read(dir).software());
+
+        // a run computed by another version: the resumed sweep keeps it and says that its numbers mix versions
+        Path provenance = kept.resolve(Provenance.FILE);
+        Files.writeString(provenance, Files.readString(provenance).replace(cellProvenance.nopelabVersion(), "0.0.1.old"));
+        ExperimentRunner.run(in.experiment(), in.resolved(), SWEEP, tmp, FigureRenderer.NONE, monitor);
+        List<String> software = SweepRunner.read(dir).software();
+        assertEquals(2, software.size(), software.toString());
+        assertTrue(software.contains(org.nopelab.core.io.Software.describe("0.0.1.old", cellProvenance.nd4jVersion())), software.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("its runs were computed by different software")), log.toString());
     }
 }

@@ -61,6 +61,54 @@ class TrainerTest {
         assertEquals(straight.curve().stream().map(TrainerTest::withoutTiming).toList(), resumed.curve().stream().map(TrainerTest::withoutTiming).toList());
         // a checkpoint of another experiment is never picked up
         assertEquals(0, Trainer.train(MODEL, init, task, train(20, 1e-3), 3, tmp.resolve("b"), "other", RunMonitor.NONE).resumedFromStep());
+        // nor one written by other software: relabel every checkpoint of "h" as written by an older build
+        try (var files = java.nio.file.Files.list(tmp.resolve("b"))) {
+            for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".safetensors")).toList()) {
+                var c = org.nopelab.core.io.Safetensors.read(f);
+                java.util.Map<String, String> metadata = new java.util.HashMap<>(c.metadata());
+                assertEquals(org.nopelab.core.io.Software.current(), metadata.get("software"), "each checkpoint names its software");
+                metadata.put("software", "NoPE Lab 0.0.1.old, ND4J 1.0.0-M2.1");
+                org.nopelab.core.io.Safetensors.write(f, c.tensors(), metadata);
+            }
+        }
+        assertEquals(0, Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", RunMonitor.NONE).resumedFromStep(),
+                "a checkpoint of another build is not resumed");
+    }
+
+    /**
+     * A checkpoint with flipped data bytes is passed over, with a warning, for the one before, and training still
+     * ends with the weights of an uninterrupted run; when no checkpoint of the experiment is intact it refuses.
+     */
+    @Test
+    void damagedCheckpointsFallBackToThePreviousGoodOneOrRefuse() throws IOException {
+        Task task = Task.of(new TaskConfig("copy", 0, 8));
+        ModelWeights init = WeightInit.initialise(MODEL, 2);
+        Trainer.Outcome straight = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("a"), "h", RunMonitor.NONE);
+        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("d"), "h", new CancelAfter(40)));
+        Path newest = tmp.resolve("d/step-00000040.safetensors");
+        byte[] bytes = java.nio.file.Files.readAllBytes(newest);
+        bytes[bytes.length - 100] ^= 0x40; // one flipped bit inside the tensor data
+        java.nio.file.Files.write(newest, bytes);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        RunMonitor monitor = new RunMonitor() {
+            @Override public void begin(String t, int total) {}
+            @Override public void worked(int w, String d) {}
+            @Override public void log(String line) { log.add(line); }
+            @Override public boolean isCancelled() { return false; }
+        };
+        Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("d"), "h", monitor);
+        assertEquals(20, resumed.resumedFromStep(), "the previous good checkpoint");
+        assertTrue(log.stream().anyMatch(l -> l.contains("step-00000040.safetensors: its tensors do not match their checksum")), log.toString());
+        for (String name : straight.weights().all().keySet()) assertArrayEquals(straight.weights().get(name).data(), resumed.weights().get(name).data(), 0f, name);
+
+        // every checkpoint truncated: refuse, naming them, rather than silently train from scratch
+        try (var files = java.nio.file.Files.list(tmp.resolve("d"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".safetensors")).toList()) {
+                java.nio.file.Files.write(f, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(f), 5000));
+            }
+        }
+        IOException e = assertThrows(IOException.class, () -> Trainer.train(MODEL, init, task, train(80, 1e-3), 3, tmp.resolve("d"), "h", RunMonitor.NONE));
+        assertTrue(e.getMessage().startsWith("no intact checkpoint of this experiment in " + tmp.resolve("d")) && e.getMessage().contains("truncated"), e.getMessage());
     }
 
     private static Trainer.Row withoutTiming(Trainer.Row r) {

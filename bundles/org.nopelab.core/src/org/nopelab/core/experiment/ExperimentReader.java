@@ -43,23 +43,63 @@ public final class ExperimentReader {
         }
     }
 
+    /** Largest experiment file read: real ones are a few kB; this keeps /dev/zero or a wrong file from filling the heap. */
+    public static final long MAX_BYTES = 1 << 20;
+
     public static Result read(Path file) {
         try {
-            return read(Files.readString(file));
+            // a FIFO or device would block or never end: only regular files are read, and only small ones
+            if (!Files.isRegularFile(file)) {
+                return failed(new Problem(Problem.Severity.error, 1, 1, "", "cannot read " + file + ": "
+                        + (Files.exists(file) ? (Files.isDirectory(file) ? "it is a folder" : "not a regular file") : "no such file")));
+            }
+            if (Files.size(file) > MAX_BYTES) {
+                return failed(new Problem(Problem.Severity.error, 1, 1, "", file + " is " + Files.size(file) / 1024 + " KiB; an experiment file is at most "
+                        + MAX_BYTES / 1024 + " KiB (is it the right file?)"));
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            String text;
+            try {
+                text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return failed(new Problem(Problem.Severity.error, 1, 1, "", file + " is not UTF-8 text (is it a binary file?)"));
+            }
+            // one byte-order mark is how some editors start UTF-8 files; a second one is content, and rejected
+            if (text.startsWith("\uFEFF")) text = text.substring(1);
+            if (text.startsWith("\uFEFF")) return failed(new Problem(Problem.Severity.error, 1, 1, "", "the file starts with two byte-order marks; remove the second"));
+            return read(text);
         } catch (IOException e) {
             return failed(new Problem(Problem.Severity.error, 1, 1, "", "cannot read " + file + ": " + e.getMessage()));
         }
     }
 
     public static Result read(String text) {
+        try {
+            return parse(text);
+        } catch (RuntimeException | StackOverflowError e) { // a defect of ours, reported as a problem rather than thrown
+            return failed(new Problem(Problem.Severity.error, 1, 1, "", INTERNAL + e));
+        }
+    }
+
+    /** Most problems listed for one file. */
+    public static final int MAX_PROBLEMS = 200;
+
+    /** How a problem that is our defect, not the file's, begins (the fuzz test fails on it). */
+    public static final String INTERNAL = "internal error while checking this file (please report it): ";
+
+    private static Result parse(String text) {
         LocatedTree tree = new LocatedTree();
         JsonNode node;
         try (JsonParser p = new YAMLFactory().createParser(text)) {
             node = tree.read(p);
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
+            String why = e.getOriginalMessage();
+            // the YAML reader (SnakeYAML, YAML 1.1) takes no tab outside quotes: say so plainly, not in parser terms
+            if (why != null && why.contains("\\t(TAB)")) why = "a tab character; YAML here separates with spaces only (a tab is allowed inside quotes): replace it with spaces";
+            else if (why != null) why = why.lines().findFirst().orElse(why) + (why.contains("\n") ? " (" + why.lines().skip(1).findFirst().orElse("").trim() + ")" : "");
             return failed(new Problem(Problem.Severity.error, l == null ? 1 : Math.max(1, l.getLineNr()),
-                    l == null ? 1 : Math.max(1, l.getColumnNr()), "", "not valid YAML: " + e.getOriginalMessage()));
+                    l == null ? 1 : Math.max(1, l.getColumnNr()), "", "not valid YAML: " + why));
         } catch (IOException e) {
             return failed(new Problem(Problem.Severity.error, 1, 1, "", "cannot read: " + e.getMessage()));
         }
@@ -69,17 +109,29 @@ public final class ExperimentReader {
         }
         List<Problem> problems = new ArrayList<>();
         tree.duplicates.forEach((pointer, loc) -> problems.add(at(loc, pointer, "duplicate key '" + last(pointer) + "'; the first one counts")));
-        for (ValidationMessage m : SCHEMA.validate(root)) problems.add(describe(m, tree));
+        tree.refused.forEach((pointer, e) -> problems.add(at(e.getKey(), pointer, (pointer.isEmpty() ? "" : field(pointer) + ": ") + e.getValue())));
+        tree.rounded.forEach((pointer, e) -> problems.add(new Problem(Problem.Severity.warning, line(e.getKey()), column(e.getKey()), field(pointer),
+                field(pointer) + ": " + e.getValue())));
+        for (ValidationMessage m : SCHEMA.validate(root)) {
+            // a value already refused (an alias) is not reported again as the null it was read as
+            if (!tree.refused.containsKey(m.getInstanceLocation().toString())) problems.add(describe(m, tree));
+        }
         ObjectNode resolved = ExperimentSchema.applyDefaults(root.deepCopy());
         checkTogether(resolved, root, tree, problems);
         problems.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+        if (problems.size() > MAX_PROBLEMS) { // a wrong file can have thousands; the first ones say what is wrong
+            Problem last = problems.get(MAX_PROBLEMS - 1);
+            int more = problems.size() - MAX_PROBLEMS;
+            problems.subList(MAX_PROBLEMS, problems.size()).clear();
+            problems.add(new Problem(Problem.Severity.error, last.line(), last.column(), "", "and " + more + " more problems not listed"));
+        }
         Experiment experiment = null;
         if (problems.stream().noneMatch(p -> p.severity() == Problem.Severity.error)) {
             try {
                 experiment = MAPPER.treeToValue(resolved, Experiment.class);
             } catch (JsonProcessingException e) {
                 // the schema should have caught it; report rather than throw
-                problems.add(new Problem(Problem.Severity.error, 1, 1, "", "internal: " + e.getOriginalMessage()));
+                problems.add(new Problem(Problem.Severity.error, 1, 1, "", INTERNAL + e.getOriginalMessage()));
             }
         }
         return new Result(experiment, resolved, List.copyOf(problems));
@@ -111,6 +163,7 @@ public final class ExperimentReader {
             problems.add(at(tree.locate("/input/seq_len", false), "/input/seq_len",
                     "input.seq_len: " + seqLen + " is longer than model.max_len " + maxLen + ", the positions a learned encoding covers"));
         }
+        checkFolderName(raw.path("name"), "/name", tree, problems);
         checkSubjectsAndTask(r, tree, problems);
         checkSweep(raw, tree, problems);
         if (raw.at("/model/init/std").isNumber() && model.path("init").path("scheme").isTextual()
@@ -143,9 +196,16 @@ public final class ExperimentReader {
                 continue;
             }
             List<JsonNode> values = new ArrayList<>();
+            java.util.Set<Object> distinct = new java.util.HashSet<>();
             for (int i = 0; i < axis.getValue().size(); i++) {
                 JsonNode v = axis.getValue().get(i);
                 values.add(v);
+                // 1 and 1.0 are one value to the program, though JSON Schema's uniqueItems tells them apart
+                if (!distinct.add(v.isNumber() ? (Object) v.asDouble() : v)) {
+                    problems.add(at(tree.locate(pointer + "/" + i, false), pointer + "/" + i, "sweep.grid." + axis.getKey() + ": lists " + v + " twice"
+                            + (v.isNumber() ? " (as a number it equals an earlier entry)" : "")));
+                    badValue = true;
+                }
                 ObjectNode cell = raw.deepCopy();
                 cell.remove("sweep");
                 Sweep.set(cell, axis.getKey(), v);
@@ -161,14 +221,17 @@ public final class ExperimentReader {
         }
         if (axes.isEmpty() || badValue) return;
         JsonNode seeds = raw.at("/sweep/seeds");
-        Sweep sweep = new Sweep(axes, List.of());
-        List<Sweep.Cell> cells = sweep.cells();
-        long runs = (long) cells.size() * (seeds.isArray() ? Math.max(1, seeds.size()) : 1);
-        if (runs > 4096) {
-            problems.add(at(tree.locate("/sweep/grid", true), "/sweep/grid", "sweep: " + cells.size() + " cells x "
-                    + (runs / cells.size()) + " seeds = " + runs + " runs; at most 4096 runs per sweep"));
+        // count before expanding: 5 axes of 32 values are 33 million cells, which must not be built to be refused
+        long cellCount = 1;
+        for (List<JsonNode> v : axes.values()) cellCount *= Math.max(1, v.size());
+        long seedCount = seeds.isArray() ? Math.max(1, seeds.size()) : 1, runs = cellCount * seedCount;
+        if (runs > Sweep.MAX_RUNS) {
+            problems.add(at(tree.locate("/sweep/grid", true), "/sweep/grid", "sweep: " + cellCount + " cells x "
+                    + seedCount + " seeds = " + runs + " runs; at most " + Sweep.MAX_RUNS + " runs per sweep"));
             return;
         }
+        if (axes.values().stream().anyMatch(List::isEmpty)) return; // minItems reports the empty axis
+        List<Sweep.Cell> cells = new Sweep(axes, List.of()).cells();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Sweep.Cell c : cells) {
             ObjectNode cell = raw.deepCopy();
@@ -187,13 +250,26 @@ public final class ExperimentReader {
         }
     }
 
+    /**
+     * Names become folder names: letters, digits and . _ - only, in full (the schema's pattern lets a final
+     * newline of a block scalar through), and never "." or "..", which would write into the parent folder.
+     */
+    private static void checkFolderName(JsonNode name, String pointer, LocatedTree tree, List<Problem> problems) {
+        if (!name.isTextual()) return;
+        String n = name.asText();
+        String why = n.equals(".") || n.equals("..") ? "'" + n + "' is not a folder of its own"
+                : !n.isEmpty() && !n.matches("[A-Za-z0-9._-]+") ? "'" + n.replace("\n", "\\n") + "' holds characters a folder name may not (letters, digits, . _ - only)" : null;
+        if (why != null && problems.stream().noneMatch(p -> p.path().equals(field(pointer)))) problems.add(at(tree.locate(pointer, false), pointer, field(pointer) + ": " + why));
+    }
+
     private static void checkSubjectsAndTask(ObjectNode r, LocatedTree tree, List<Problem> problems) {
         JsonNode subjects = r.path("subjects"), model = r.path("model"), task = r.path("task");
         boolean trained = false;
         java.util.Set<String> names = new java.util.HashSet<>();
-        for (int i = 0; i < subjects.size(); i++) {
+        for (int i = 0; subjects.isArray() && i < subjects.size(); i++) { // not a list: the schema says so
             JsonNode s = subjects.get(i);
             trained |= s.path("trained").asBoolean(false);
+            checkFolderName(s.path("name"), "/subjects/" + i + "/name", tree, problems);
             if (s.path("name").isTextual() && !names.add(s.path("name").asText())) {
                 problems.add(at(tree.locate("/subjects/" + i + "/name", false), "/subjects/" + i + "/name",
                         "subjects: the name '" + s.path("name").asText() + "' is used twice; each subject needs its own folder"));
@@ -233,7 +309,7 @@ public final class ExperimentReader {
         String field = String.join(".", path);
         JsonNode value = m.getInstanceNode();
         JsonNode schema = ExperimentSchema.field(path);
-        String shown = value == null ? "" : value.isTextual() ? "'" + value.asText() + "'" : String.valueOf(value);
+        String shown = shown(value);
         String[] fix = {null}; // the nearest valid key or value, offered as a quick fix
         String message = switch (m.getType()) {
             case "additionalProperties" -> {
@@ -256,14 +332,27 @@ public final class ExperimentReader {
                 yield field + ": " + shown + " is not one of " + String.join(", ", allowed) + (near != null ? "; did you mean '" + near + "'?" : "");
             }
             case "type" -> field + ": expected " + expected(schema, m) + ", found " + kind(value) + " " + shown;
-            case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> field + ": " + shown + " is out of range; allowed " + range(schema);
+            case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> field + ": " + shown + " is out of range; allowed "
+                    + (schema != null ? range(schema) : m.getMessage().replaceFirst("^[^:]*: ", ""));
             case "minLength", "maxLength", "pattern" -> field + ": " + shown + " is not allowed: " + description(schema);
-            case "minItems" -> field + ": needs at least " + schema.get("minItems").asInt() + " entry";
+            case "minItems" -> field + ": needs at least " + (schema != null && schema.has("minItems") ? schema.get("minItems").asInt() : m.getSchemaNode().asInt(1)) + " entry";
             case "uniqueItems" -> field + ": lists an entry twice";
             default -> (field.isEmpty() ? "" : field + ": ") + m.getMessage().replaceFirst("^[^:]*: ", "");
         };
         Problem p = at(tree.locate(pointer, "additionalProperties".equals(m.getType())), pointer, message);
         return new Problem(p.severity(), p.line(), p.column(), p.path(), p.message(), fix[0]);
+    }
+
+    /**
+     * A value as a message shows it: scalars in full (text up to 80 characters), small containers as JSON, large
+     * ones not at all (serialising the whole tree for each of 20,000 messages made validation quadratic).
+     */
+    static String shown(JsonNode value) {
+        if (value == null) return "";
+        if (value.isTextual()) return "'" + (value.asText().length() > 80 ? value.asText().substring(0, 80) + "..." : value.asText()) + "'";
+        if (value.isContainerNode() && value.size() > 5) return value.isArray() ? "(a list of " + value.size() + ")" : "(a mapping of " + value.size() + " keys)";
+        String s = String.valueOf(value);
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static String expected(JsonNode schema, ValidationMessage m) {
@@ -305,6 +394,11 @@ public final class ExperimentReader {
 
     private static int column(JsonLocation l) {
         return l == null ? 1 : Math.max(1, l.getColumnNr());
+    }
+
+    /** "/model/init/std" -> "model.init.std". */
+    private static String field(String pointer) {
+        return pointer.replaceFirst("^/", "").replace('/', '.');
     }
 
     private static String last(String pointer) {

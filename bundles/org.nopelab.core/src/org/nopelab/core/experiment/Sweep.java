@@ -21,7 +21,7 @@ public record Sweep(Map<String, List<JsonNode>> grid, List<Long> seeds) {
         /** The cell's values in the file's vocabulary, e.g. "model.init.std=0.3, model.residual=false". */
         public String label() {
             List<String> parts = new ArrayList<>();
-            values.forEach((k, v) -> parts.add(k + "=" + v.asText()));
+            values.forEach((k, v) -> parts.add(k + "=" + text(v)));
             return String.join(", ", parts);
         }
     }
@@ -44,10 +44,29 @@ public record Sweep(Map<String, List<JsonNode>> grid, List<Long> seeds) {
         for (int i = 0; i < combos.size(); i++) {
             StringBuilder id = new StringBuilder(String.format("%0" + Math.max(2, width) + "d", i));
             combos.get(i).forEach((k, v) -> id.append('_').append(k.substring(k.lastIndexOf('.') + 1)).append('=')
-                    .append(v.asText().replaceAll("[^A-Za-z0-9.+-]", "-")));
-            cells.add(new Cell(i, id.toString(), combos.get(i)));
+                    .append(text(v).replaceAll("[^A-Za-z0-9.+-]", "-")));
+            cells.add(new Cell(i, folderName(id.toString()), combos.get(i)));
         }
         return cells;
+    }
+
+    /** A grid value as a folder name shows it: numbers in their shortest decimal form (1.0 -> 1, 0.020 -> 0.02). */
+    public static String text(JsonNode v) {
+        return v.isNumber() && !v.isIntegralNumber() && Double.isFinite(v.asDouble())
+                ? java.math.BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toString() : v.asText();
+    }
+
+    /** Most runs (cells x seeds) one sweep may have. */
+    public static final int MAX_RUNS = 4096;
+
+    /** Longest cell folder name: far inside the 255 bytes a file system allows, with room for the run folders below. */
+    static final int MAX_ID = 120;
+
+    /** The id as a folder name: a long one (a long grid value) is cut and keeps a hash of the whole, so it stays unique. */
+    static String folderName(String id) {
+        if (id.length() <= MAX_ID) return id;
+        String hash = Integer.toHexString(id.hashCode() & 0x7fffffff);
+        return id.substring(0, MAX_ID - hash.length() - 1) + "~" + hash;
     }
 
     /**

@@ -59,8 +59,29 @@ public final class Csv {
     }
 
     /** Token ids, one sequence per row. */
+    /** Token ids, one sequence per line; a cell that is not a whole number is named by its line and column. */
     public static int[][] readTokens(Path file) throws IOException {
-        return readRows(file).stream().map(r -> Arrays.stream(r).mapToInt(c -> Integer.parseInt(c.trim())).toArray()).toArray(int[][]::new);
+        List<String[]> rows;
+        try {
+            rows = readRows(file);
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(file + " is not a CSV file of token ids (" + e.getClass().getSimpleName() + ")");
+        }
+        int[][] out = new int[rows.size()][];
+        for (int r = 0; r < rows.size(); r++) {
+            out[r] = new int[rows.get(r).length];
+            for (int c = 0; c < out[r].length; c++) {
+                String cell = rows.get(r)[c].trim();
+                try {
+                    out[r][c] = Integer.parseInt(cell);
+                } catch (NumberFormatException e) {
+                    String shown = cell.length() > 20 ? cell.substring(0, 20) + "..." : cell;
+                    throw new IllegalArgumentException(file + ": row " + (r + 1) + ", column " + (c + 1) + ": '" + shown.replaceAll("\\p{Cntrl}", "?")
+                            + "' is not a token id (a whole number)");
+                }
+            }
+        }
+        return out;
     }
 
     public static void writeTokens(Path file, int[][] tokens) throws IOException {

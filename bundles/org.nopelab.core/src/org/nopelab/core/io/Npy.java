@@ -37,7 +37,14 @@ public final class Npy {
     /** A 2-d integer array of token ids [sequences, positions]. */
     public static int[][] readTokens(Path file) {
         return Nd4jContext.call(() -> {
-            INDArray a = Nd4j.createFromNpyFile(new File(file.toString()));
+            INDArray a;
+            try {
+                a = Nd4j.createFromNpyFile(new File(file.toString()));
+            } catch (RuntimeException e) { // ND4J's reader fails with whatever it met: say what the file is not
+                throw new IllegalArgumentException(file + " is not a .npy array of token ids (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
+            }
+            if (a.dataType().isFPType() || a.dataType() == DataType.BOOL) throw new IllegalArgumentException(file + ": token ids must be integers, found " + a.dataType());
             if (a.rank() != 2) throw new IllegalArgumentException(file + ": token ids must be 2-d [sequences, positions], found shape " + java.util.Arrays.toString(a.shape()));
             return a.toIntMatrix();
         });

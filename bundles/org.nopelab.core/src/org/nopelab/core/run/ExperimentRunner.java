@@ -14,6 +14,7 @@ import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.experiment.Subject;
 import org.nopelab.core.io.AtomicFolder;
 import org.nopelab.core.io.Json;
+import org.nopelab.core.io.RunLock;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.WeightInit;
@@ -33,20 +34,36 @@ public final class ExperimentRunner {
     /** Runs into a new folder NAME-DATE-TIME under outDir; a sweep into its own resumable folder (see {@link SweepRunner}). */
     public static Path run(Experiment e, ObjectNode resolved, String source, Path outDir, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
+        // a run killed mid-write (kill -9) leaves its staging folder: the next run of the experiment removes it
+        for (Path stale : AtomicFolder.removeStale(outDir, e.name() + "-")) monitor.log("removed " + stale + ", left by a run that was killed while writing");
         if (e.isSweep()) return SweepRunner.run(e, resolved, source, outDir, figures, monitor);
-        return runInto(e, resolved, source, ResultWriter.freeName(outDir, e.name()), figures, monitor);
+        return runInto(e, resolved, source, ResultWriter.freeName(outDir, e.name()), AtomicFolder.Conflict.NEXT_FREE, figures, monitor);
     }
 
-    /** Runs one experiment (no sweep) into the given folder, which appears complete or not at all. */
-    static Path runInto(Experiment e, ObjectNode resolved, String source, Path target, FigureRenderer figures,
+    /**
+     * Runs one experiment (no sweep) into the given folder, which appears complete or not at all; {@code conflict}
+     * says what happens when another process completes the same folder first.
+     */
+    static Path runInto(Experiment e, ObjectNode resolved, String source, Path target, AtomicFolder.Conflict conflict, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
         if (!e.hasSubjects()) {
             AnalysisResult r = Analysis.run(e, monitor);
             monitor.log(String.format("analysed in %.1fs on engine %s; writing results and figures", r.seconds(), r.engine()));
-            return ResultWriter.writeTo(r, resolved, source, target, figures, monitor);
+            return ResultWriter.writeTo(r, resolved, source, target, conflict, figures, monitor);
         }
         Path outDir = target.getParent();
         String hash = Provenance.sha256(resolved);
+        // two runs training the same experiment into one folder would share its checkpoints: the second refuses
+        // before any work (the OS drops the lock if this process dies)
+        try (RunLock lock = e.subjects().stream().anyMatch(Subject::isTrained)
+                ? RunLock.acquire(outDir.resolve(".checkpoints").resolve(hash.substring(0, 16) + ".lock"), "training " + e.name() + " into " + outDir)
+                : null) {
+            return runSubjects(e, resolved, source, target, conflict, figures, monitor, outDir, hash);
+        }
+    }
+
+    private static Path runSubjects(Experiment e, ObjectNode resolved, String source, Path target, AtomicFolder.Conflict conflict, FigureRenderer figures,
+            RunMonitor monitor, Path outDir, String hash) throws IOException {
         List<AnalysisResult> results = new ArrayList<>();
         List<Path> checkpointDirs = new ArrayList<>();
         for (Subject s : e.subjects()) {
@@ -66,7 +83,7 @@ public final class ExperimentRunner {
             results.add(Analysis.run(one, weights, monitor).withTraining(training));
         }
         Path done;
-        try (AtomicFolder folder = new AtomicFolder(target)) {
+        try (AtomicFolder folder = new AtomicFolder(target, conflict)) {
             Path dir = folder.dir();
             Files.writeString(dir.resolve("experiment.yaml"), source);
             Json.YAML.writeValue(dir.resolve("experiment.resolved.yaml").toFile(), resolved);

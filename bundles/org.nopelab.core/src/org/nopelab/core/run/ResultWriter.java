@@ -37,13 +37,13 @@ public final class ResultWriter {
 
     public static Path write(AnalysisResult r, ObjectNode resolved, String sourceText, Path resultsRoot,
             FigureRenderer figures, RunMonitor monitor) throws IOException {
-        return writeTo(r, resolved, sourceText, freeName(resultsRoot, r.experiment().name()), figures, monitor);
+        return writeTo(r, resolved, sourceText, freeName(resultsRoot, r.experiment().name()), AtomicFolder.Conflict.NEXT_FREE, figures, monitor);
     }
 
     /** The same into a given folder, which must not exist yet (a sweep names its cells' folders itself). */
-    public static Path writeTo(AnalysisResult r, ObjectNode resolved, String sourceText, Path target,
+    public static Path writeTo(AnalysisResult r, ObjectNode resolved, String sourceText, Path target, AtomicFolder.Conflict conflict,
             FigureRenderer figures, RunMonitor monitor) throws IOException {
-        try (AtomicFolder folder = new AtomicFolder(target)) {
+        try (AtomicFolder folder = new AtomicFolder(target, conflict)) {
             writeInto(folder.dir(), r, resolved, sourceText, figures, monitor);
             return folder.commit();
         }

@@ -48,11 +48,13 @@ public final class SweepRunner {
                     continue;
                 }
                 if (monitor.isCancelled()) throw new RunCancelledException();
+                for (Path stale : AtomicFolder.removeStale(target.getParent(), target.getFileName().toString())) monitor.log("removed " + stale + ", left by a killed run");
                 monitor.log(String.format("[%d/%d] %s seed %d", done, runs, c.label(), seed));
                 ObjectNode tree = Sweep.cellTree(resolved, c, seed);
                 tree.put("name", e.name() + "-" + c.id().replace('=', '-') + "-seed" + seed);
                 Experiment cell = ExperimentReader.fromResolved(tree);
-                ExperimentRunner.runInto(cell, tree, Json.YAML.writeValueAsString(tree), target, figures, monitor);
+                // another process running the same sweep may finish this cell first: its folder is as good as ours
+                ExperimentRunner.runInto(cell, tree, Json.YAML.writeValueAsString(tree), target, AtomicFolder.Conflict.KEEP_EXISTING, figures, monitor);
                 writeSummary(dir, summarise(e, dir, read));
             }
         }

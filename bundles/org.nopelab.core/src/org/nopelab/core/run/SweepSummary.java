@@ -27,7 +27,7 @@ public record SweepSummary(String format, String experiment, Map<String, List<Js
         /** The values with each path's last name, e.g. "std=0.3, residual=false": chart titles, table rows, verdicts. */
         public String label() {
             List<String> parts = new java.util.ArrayList<>();
-            values.forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + v.asText()));
+            values.forEach((k, v) -> parts.add(k.substring(k.lastIndexOf('.') + 1) + "=" + org.nopelab.core.experiment.Sweep.text(v)));
             return String.join(", ", parts);
         }
     }

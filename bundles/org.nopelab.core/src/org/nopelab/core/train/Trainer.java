@@ -38,7 +38,7 @@ public final class Trainer {
         ModelWeights w = start.copy();
         List<Row> curve = new ArrayList<>();
         int first = 0;
-        var resumed = Checkpoints.latest(checkpointDir, experimentHash);
+        var resumed = Checkpoints.latest(checkpointDir, experimentHash, start, monitor::log);
         if (resumed.isPresent()) {
             w = resumed.get().weights();
             adam.restore(resumed.get().adam(), resumed.get().step());

@@ -22,7 +22,7 @@ import org.nopelab.core.io.Json;
  * experiment, every name is a plain folder name, every sweep cell is a valid experiment with a short folder
  * name), and never take more than a few seconds or end in an internal error.
  */
-class ExperimentFuzzTest {
+public class ExperimentFuzzTest {
     static final int MUTATIONS = 600;
     static final long SEED = 20261201;
     static final long SLOWEST_MILLIS = 3_000;
@@ -61,7 +61,7 @@ class ExperimentFuzzTest {
     }
 
     /** Every example shipped with NoPE Lab, plus files with subjects and a sweep, as the seeds of mutation. */
-    static List<String> bases() throws IOException {
+    public static List<String> bases() throws IOException {
         List<String> out = new ArrayList<>();
         for (Path dir : List.of(Path.of("../../examples"), Path.of("../../examples/paper"))) {
             try (Stream<Path> s = Files.list(dir)) {

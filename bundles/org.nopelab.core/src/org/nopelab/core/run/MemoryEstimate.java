@@ -135,7 +135,7 @@ public record MemoryEstimate(List<Part> parts) {
         String pool = String.join(" and the ", short_);
         List<Part> largest = parts.stream().sorted(Comparator.comparingDouble(Part::bytes).reversed()).limit(3).toList();
         StringBuilder b = new StringBuilder(String.format("this run needs about %s of Java heap and %s of native memory, more than this process has"
-                + " (heap %s, set by NOPELAB_XMX; native %s; machine %s): the %s does not suffice. Largest parts: ",
+                + " (heap %s, set by NOPELAB_XMX; native %s; machine %s): the %s %s not suffice. Largest parts: ",
                 fmt(heap), fmt(nat), fmt(limits.heap()), fmt(limits.nativeMemory()), fmt(limits.machine()), pool, short_.size() == 1 ? "does" : "do"));
         for (int i = 0; i < largest.size(); i++) {
             Part p = largest.get(i);
@@ -150,6 +150,6 @@ public record MemoryEstimate(List<Part> parts) {
     }
 
     private static String fmtCount(double n) {
-        return n >= 1e9 ? String.format("%.1fG", n / 1e9) : n >= 1e6 ? String.format("%.1fM", n / 1e6) : String.format("%.0fk", n / 1e3);
+        return n >= 1e9 ? String.format("%.1fG", n / 1e9) : n >= 1e6 ? String.format("%.1fM", n / 1e6) : n >= 1e4 ? String.format("%.0fk", n / 1e3) : String.format("%.0f", n);
     }
 }

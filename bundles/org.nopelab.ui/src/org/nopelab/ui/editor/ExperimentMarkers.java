@@ -45,7 +45,13 @@ public final class ExperimentMarkers {
             public IStatus runInWorkspace(IProgressMonitor monitor) throws CoreException {
                 PENDING.remove(file, this);
                 if (monitor.isCanceled()) return Status.CANCEL_STATUS;
-                update(file, doc, ExperimentReader.read(text).problems());
+                ExperimentReader.Result read = ExperimentReader.read(text);
+                List<Problem> problems = new java.util.ArrayList<>(read.problems());
+                // a run this process could not hold: a warning here, refused by Run Experiment and headless runs
+                String tooLarge = read.ok() ? org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved(),
+                        org.nopelab.core.run.MemoryEstimate.Limits.current()) : null;
+                if (tooLarge != null) problems.add(new Problem(Problem.Severity.warning, 1, 1, "", tooLarge));
+                update(file, doc, problems);
                 return Status.OK_STATUS;
             }
         };

@@ -102,6 +102,11 @@ public final class RunExperimentJob extends Job {
         if (!read.ok()) {
             return Status.error(experiment.getFileName() + " has " + read.problems().size() + " problem(s); see the NoPE Lab runs console. Nothing was run.");
         }
+        String tooLarge = org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved(), org.nopelab.core.run.MemoryEstimate.Limits.current());
+        if (tooLarge != null) {
+            console.println(experiment + ":1:1: error: " + tooLarge);
+            return Status.error(experiment.getFileName() + ": " + tooLarge + ". Nothing was run.");
+        }
         console.println("NoPE Lab: " + experiment + " -> " + outDir.toAbsolutePath());
         try {
             Engines.threads(Setting.threads());

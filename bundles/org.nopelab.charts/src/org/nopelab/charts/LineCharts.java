@@ -81,6 +81,10 @@ public final class LineCharts {
         JFreeChart chart = styled(ChartFactory.createXYLineChart(title, "true position", "mean predicted position (held out)", data,
                 PlotOrientation.VERTICAL, true, true, false), true);
         chart.getXYPlot().getRenderer().setSeriesPaint(2, java.awt.Color.GRAY);
+        for (PositionProbe.Features f : PositionProbe.Features.values()) {
+            PositionProbe.Score p = state.probes().get(f);
+            if (!p.defined()) chart.addSubtitle(new org.jfree.chart.title.TextTitle(f.name() + " probe undefined: " + p.undefined()));
+        }
         return chart;
     }
 

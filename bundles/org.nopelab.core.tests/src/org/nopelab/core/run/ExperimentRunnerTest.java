@@ -41,20 +41,14 @@ class ExperimentRunnerTest {
         assertTrue(in.ok(), in.problems().toString());
         // what the checkpoint folder held while the trained subject was analysed (its training is over by then)
         java.util.List<String> checkpointsDuringRun = new java.util.ArrayList<>();
-        RunMonitor watch = new RunMonitor() {
-            @Override public void begin(String task, int totalWork) {}
-            @Override public void worked(int work, String detail) {}
-            @Override public boolean isCancelled() { return false; }
-            @Override
-            public void log(String line) {
-                if (!line.equals("subject trained: analysing")) return;
-                try (var dirs = Files.walk(tmp.resolve(".checkpoints"))) {
-                    dirs.filter(f -> f.getFileName().toString().endsWith(".safetensors")).forEach(f -> checkpointsDuringRun.add(tmp.relativize(f).toString()));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+        RunMonitor watch = new RecordingMonitor(line -> {
+            if (!line.equals("subject trained: analysing")) return;
+            try (var dirs = Files.walk(tmp.resolve(".checkpoints"))) {
+                dirs.filter(f -> f.getFileName().toString().endsWith(".safetensors")).forEach(f -> checkpointsDuringRun.add(tmp.relativize(f).toString()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        };
+        });
         Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), PAIRED, tmp, FigureRenderer.NONE, watch);
         for (String s : new String[] {"random", "trained", "sinusoidal"}) {
             assertTrue(Files.isRegularFile(dir.resolve("subjects/" + s + "/metrics.json")), s);

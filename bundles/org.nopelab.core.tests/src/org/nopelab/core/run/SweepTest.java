@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -128,13 +127,8 @@ class SweepTest {
         org.nopelab.core.io.AtomicFolder.deleteTree(removed);
         FileTime before = Files.getLastModifiedTime(kept.resolve("metrics.json"));
         assertEquals(11, SweepRunner.summarise(in.experiment(), dir).runsDone());
-        List<String> log = new ArrayList<>();
-        RunMonitor monitor = new RunMonitor() {
-            @Override public void begin(String task, int totalWork) {}
-            @Override public void worked(int work, String detail) {}
-            @Override public void log(String line) { log.add(line); }
-            @Override public boolean isCancelled() { return false; }
-        };
+        RecordingMonitor monitor = new RecordingMonitor();
+        List<String> log = monitor.lines;
         assertEquals(dir, ExperimentRunner.run(in.experiment(), in.resolved(), SWEEP, tmp, FigureRenderer.NONE, monitor));
         assertEquals(11, log.stream().filter(l -> l.endsWith("done before, kept")).count(), log.toString());
         assertEquals(before, Files.getLastModifiedTime(kept.resolve("metrics.json")));

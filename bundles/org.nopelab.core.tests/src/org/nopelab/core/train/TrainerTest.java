@@ -89,13 +89,8 @@ class TrainerTest {
         byte[] bytes = java.nio.file.Files.readAllBytes(newest);
         bytes[bytes.length - 100] ^= 0x40; // one flipped bit inside the tensor data
         java.nio.file.Files.write(newest, bytes);
-        java.util.List<String> log = new java.util.ArrayList<>();
-        RunMonitor monitor = new RunMonitor() {
-            @Override public void begin(String t, int total) {}
-            @Override public void worked(int w, String d) {}
-            @Override public void log(String line) { log.add(line); }
-            @Override public boolean isCancelled() { return false; }
-        };
+        org.nopelab.core.run.RecordingMonitor monitor = new org.nopelab.core.run.RecordingMonitor();
+        java.util.List<String> log = monitor.lines;
         Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("d"), "h", monitor);
         assertEquals(20, resumed.resumedFromStep(), "the previous good checkpoint");
         assertTrue(log.stream().anyMatch(l -> l.contains("step-00000040.safetensors: its tensors do not match their checksum")), log.toString());

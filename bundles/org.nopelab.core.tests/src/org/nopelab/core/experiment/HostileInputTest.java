@@ -117,6 +117,15 @@ class HostileInputTest {
         assertFalse(ExperimentReader.read(bom).ok(), "a second one is content, and rejected");
     }
 
+    /** A run that would only fail after its whole analysis: too few sequences to hold any out for the probes. */
+    @Test
+    void tooFewSequencesForTheProbesAreRefusedUpFront() {
+        rejected("schema: nopelab/experiment/1\ninput: {samples: 2}\n", 2, 18, "input.samples: 2 sequences are too few for the probes");
+        org.junit.jupiter.api.Assertions.assertTrue(ExperimentReader.read("schema: nopelab/experiment/1\ninput: {samples: 2}\nanalysis: {probes: false}\n").ok());
+        org.junit.jupiter.api.Assertions.assertTrue(ExperimentReader.read("schema: nopelab/experiment/1\ninput: {samples: 3}\n").ok());
+        rejected("schema: nopelab/experiment/1\nsweep: {grid: {input.samples: [2, 8]}}\n", 2, 32, "sweep cell 00_samples=2: input.samples: 2 sequences are too few");
+    }
+
     /** The rule behind each rejected-but-plausible class, as the user reads it. */
     @Test
     void tabsGetAPlainMessage() {

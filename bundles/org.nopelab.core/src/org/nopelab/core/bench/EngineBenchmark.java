@@ -40,7 +40,7 @@ public final class EngineBenchmark {
         String yaml() {
             return "schema: nopelab/experiment/1\nname: bench-" + name + "\nmodel: {vocab_size: " + vocab + ", d_model: " + dModel
                     + ", heads: " + heads + ", layers: " + layers + ", d_ff: " + dFf + ", layer_norm: pre}\n"
-                    + "input: {seq_len: " + positions + ", samples: " + batch + "}\n"
+                    + "input: {seq_len: " + positions + ", samples: " + batch + "}\nanalysis: {probes: false}\n" // the benchmark times the engine, not the probes
                     + "task: {name: copy}\ntrain: {batch_size: " + batch + ", optimizer: adamw, lr: 0.0001}\n";
         }
 

@@ -81,6 +81,9 @@ public final class ExperimentReader {
         }
     }
 
+    /** Fewest sequences the probes can split into a fitted part and a held-out part (round(0.8 k) < k). */
+    public static final int MIN_PROBE_SEQUENCES = 3;
+
     /** Most problems listed for one file. */
     public static final int MAX_PROBLEMS = 200;
 
@@ -162,6 +165,13 @@ public final class ExperimentReader {
         if (PositionalEncoding.learned.name().equals(model.path("pe").asText()) && seqLen > 0 && maxLen > 0 && seqLen > maxLen) {
             problems.add(at(tree.locate("/input/seq_len", false), "/input/seq_len",
                     "input.seq_len: " + seqLen + " is longer than model.max_len " + maxLen + ", the positions a learned encoding covers"));
+        }
+        // probes fit on 80% of the sequences and score the rest: with fewer than 3 nothing is held out
+        JsonNode analysis = r.path("analysis");
+        int samples = positive(input.path("samples")), kept = Math.min(samples, Math.max(1, positive(analysis.path("probe_samples"))));
+        if (analysis.path("probes").asBoolean(true) && samples > 0 && kept < MIN_PROBE_SEQUENCES) {
+            problems.add(at(tree.locate("/input/samples", false), "/input/samples", "input.samples: " + samples + " sequences are too few for the probes, which fit on 80% and"
+                    + " hold out the rest: give at least " + MIN_PROBE_SEQUENCES + ", or set analysis.probes: false"));
         }
         checkFolderName(raw.path("name"), "/name", tree, problems);
         checkSubjectsAndTask(r, tree, problems);

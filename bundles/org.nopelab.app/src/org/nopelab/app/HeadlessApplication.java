@@ -177,8 +177,8 @@ public final class HeadlessApplication implements IApplication {
         for (Path f : ResultFolder.subjects(dir)) {
             ResultSummary r = ResultFolder.open(f).summary();
             out.println();
-            out.println(r.experiment() + (r.training() == null ? "" : String.format("  (trained on %s: held-out accuracy %.4f, sequences %.4f)",
-                    r.training().task(), r.training().tokenAccuracy(), r.training().sequenceAccuracy())));
+            out.println(r.experiment() + (r.training() == null ? "" : String.format("  (trained on %s: %s %.4f, sequences %.4f)",
+                    r.training().task(), r.training().accuracyName(), r.training().tokenAccuracy(), r.training().sequenceAccuracy())));
             StringBuilder head = new StringBuilder(String.format("%-8s", "state"));
             List<AdjacencyScore> scores = List.copyOf(r.states().get(0).scores().keySet());
             for (AdjacencyScore a : scores) head.append(String.format(" %-26s", a.name() + " [95% CI] (chance)"));

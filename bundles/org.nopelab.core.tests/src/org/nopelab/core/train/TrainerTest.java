@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
@@ -146,5 +147,51 @@ class TrainerTest {
         Batch copy = Task.of(new TaskConfig("copy", 0, 8)).sample(new SplittableRandom(4), 5);
         assertEquals(copy.inputs()[2][4], copy.targets()[2][5]);
         assertEquals(0, copy.weights()[2][0], 0);
+    }
+
+    /** Place-coded add3: each digit's id carries its place (10 x place + digit), + is 40, = is 41, vocabulary 42. */
+    @Test
+    void placeCodedAdditionWritesEachDigitWithItsPlace() {
+        Task task = Task.of(new TaskConfig("add3", 0, 0, "place_coded"));
+        assertEquals(42, task.vocabSize());
+        Batch add = task.sample(new SplittableRandom(1), 50);
+        for (int s = 0; s < 50; s++) {
+            int[] in = add.inputs()[s], out = add.targets()[s];
+            assertEquals(List.of(2, 1, 0, 2, 1, 0), List.of(in[0] / 10, in[1] / 10, in[2] / 10, in[4] / 10, in[5] / 10, in[6] / 10), "hundreds, tens, units");
+            assertEquals(40, in[3]);
+            assertEquals(41, in[7]);
+            int a = in[0] % 10 * 100 + in[1] % 10 * 10 + in[2] % 10, b = in[4] % 10 * 100 + in[5] % 10 * 10 + in[6] % 10;
+            for (int k = 0; k < 4; k++) assertEquals(k, out[7 + k] / 10, "answer digit " + k + " is at place " + k);
+            assertEquals(a + b, out[7] % 10 + 10 * (out[8] % 10) + 100 * (out[9] % 10) + 1000 * (out[10] % 10));
+        }
+    }
+
+    /**
+     * Held-out inputs are never trained on: over 200,000 training draws of add3 (10^6 inputs) not one of the
+     * evaluation inputs appears, and about 10% of the input space is held out. Tasks whose input space is too small
+     * to split (parity-8, modp 23) say so instead.
+     */
+    @Test
+    void heldOutInputsAreDisjointFromTrainingInputs() {
+        Task add = Task.of(new TaskConfig("add3", 0, 0));
+        assertTrue(add.holdsOut());
+        java.util.Set<Integer> held = new java.util.HashSet<>();
+        Batch eval = add.sample(new SplittableRandom(9), 2000, Task.Split.heldOut);
+        for (int[] in : eval.inputs()) held.add(in[0] * 100000 + in[1] * 10000 + in[2] * 1000 + in[4] * 100 + in[5] * 10 + in[6]);
+        SplittableRandom r = new SplittableRandom(10);
+        for (int k = 0; k < 100; k++) {
+            for (int[] in : add.sample(r, 2000).inputs()) {
+                int key = in[0] * 100000 + in[1] * 10000 + in[2] * 1000 + in[4] * 100 + in[5] * 10 + in[6];
+                assertTrue(!held.contains(key), "training drew a held-out input");
+            }
+        }
+        int heldOutKeys = 0;
+        for (long key = 0; key < 1_000_000; key++) if (Tasks.heldOut(key)) heldOutKeys++;
+        assertEquals(100_000, heldOutKeys, 1_500, "10% of the input space");
+        assertTrue(!Task.of(new TaskConfig("parity", 0, 8)).holdsOut());
+        assertEquals("not held out: the 256 inputs are too few to split, so the evaluation draws from inputs trained on",
+                Task.of(new TaskConfig("parity", 0, 8)).evaluationSet());
+        assertEquals("held out: 10% of the 65,536 inputs, never trained on", Task.of(new TaskConfig("parity", 0, 16)).evaluationSet());
+        assertTrue(!Task.of(new TaskConfig("modp", 23, 0)).holdsOut(), "529 pairs");
     }
 }

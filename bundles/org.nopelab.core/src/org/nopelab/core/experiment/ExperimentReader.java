@@ -288,13 +288,13 @@ public final class ExperimentReader {
         boolean usesTask = trained || "task".equals(r.path("input").path("distribution").asText());
         if (!usesTask || !task.isObject()) return;
         String name = task.path("name").asText();
-        int taskVocab = switch (name) {
-            case "add3" -> 12;
-            case "modp" -> positive(task.path("p")) + 2;
-            case "parity" -> 3;
-            case "copy" -> 16;
-            default -> 0;
-        };
+        int taskVocab; // the task knows its own vocabulary: asked, not restated here
+        try {
+            taskVocab = org.nopelab.core.train.Task.of(new org.nopelab.core.train.TaskConfig(name, positive(task.path("p")), positive(task.path("length")),
+                    task.path("format").asText("plain"))).vocabSize();
+        } catch (RuntimeException invalid) { // an invalid task section: the schema reports it
+            taskVocab = 0;
+        }
         int vocab = positive(model.path("vocab_size"));
         if (vocab > 0 && taskVocab > vocab) {
             problems.add(at(tree.locate("/model/vocab_size", false), "/model/vocab_size", "model.vocab_size: " + vocab

@@ -134,6 +134,7 @@ public final class Claims {
             List<Series> lines = new ArrayList<>();
             int present = 0, above = 0, later = 0;
             double chance = 0, accuracy = Double.NaN;
+            String accuracyName = "held-out accuracy";
             for (Path subject : ResultFolder.subjects(dir)) {
                 ResultFolder r = ResultFolder.open(subject);
                 String name = subject.getFileName().toString();
@@ -150,15 +151,16 @@ public final class Claims {
                 }
                 if (r.summary().training() != null) {
                     accuracy = r.summary().training().tokenAccuracy();
-                    numbers.add(new Verdict.Number(task + " held-out token accuracy", exact(accuracy), LEARNED, "learned from", accuracy >= LEARNED ? "learned" : "not learned"));
-                    numbers.add(new Verdict.Number(task + " held-out sequence accuracy", exact(r.summary().training().sequenceAccuracy()), null, null, ""));
+                    accuracyName = r.summary().training().accuracyName();
+                    numbers.add(new Verdict.Number(task + " token " + accuracyName, exact(accuracy), LEARNED, "learned from", accuracy >= LEARNED ? "learned" : "not learned"));
+                    numbers.add(new Verdict.Number(task + " sequence " + accuracyName, exact(r.summary().training().sequenceAccuracy()), null, null, ""));
                 }
             }
             boolean learned = accuracy >= LEARNED;
             if (learned && present == later) held++;
             if (learned && above == later) learnedAboveChance++;
-            summaries.add(String.format("%s (held-out token accuracy %.2f%s): the trained model has the pattern in %d of %d layers, above chance in %d",
-                    task, accuracy, learned ? "" : ", not learned, so no evidence either way", present, later, above));
+            summaries.add(String.format("%s (token %s %.2f%s): the trained model has the pattern in %d of %d layers, above chance in %d",
+                    task, accuracyName, accuracy, learned ? "" : ", not learned, so no evidence either way", present, later, above));
             figures.add(new Figure("claim2-" + task, "ap_nn by layer, random-init vs trained on " + task, "layer", "ap_nn", Figure.Kind.estimates, lines, chance, false, null));
         }
         if (tasks == 0) return notRun("2", claim, experiments.toArray(String[]::new));

@@ -76,8 +76,10 @@ public final class ExperimentRunner {
                 monitor.log("subject " + s.name() + ": training on " + e.task().name());
                 training = Trainer.train(one.model(), weights, Task.of(e.task()), e.train(), e.dataSeed(), checkpoints, hash, monitor);
                 weights = training.weights();
-                monitor.log(String.format("subject %s: trained in %.1fs, held-out accuracy %.4f (sequences %.4f)", s.name(),
-                        training.seconds(), training.evaluation().token(), training.evaluation().sequence()));
+                Task task = Task.of(e.task());
+                monitor.log(String.format("subject %s: trained in %.1fs, %s %.4f (sequences %.4f); evaluation %s", s.name(),
+                        training.seconds(), task.holdsOut() ? "held-out accuracy" : "accuracy (not held out)", training.evaluation().token(),
+                        training.evaluation().sequence(), task.evaluationSet()));
             }
             monitor.log("subject " + s.name() + ": analysing");
             results.add(Analysis.run(one, weights, monitor).withTraining(training));

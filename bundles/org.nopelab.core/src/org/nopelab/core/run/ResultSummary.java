@@ -19,5 +19,10 @@ public record ResultSummary(
 
     /** How a trained subject was trained; null for random-init subjects. */
     public record TrainingSummary(String task, int steps, double tokenAccuracy, double sequenceAccuracy,
-            double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep) {}
+            double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep, Boolean heldOut, String evaluation) {
+        /** "held-out accuracy", or plain "accuracy" where the evaluation could not be held out. */
+        public String accuracyName() {
+            return Boolean.FALSE.equals(heldOut) ? "accuracy (not held out)" : "held-out accuracy";
+        }
+    }
 }

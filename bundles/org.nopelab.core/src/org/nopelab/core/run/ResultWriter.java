@@ -76,11 +76,12 @@ public final class ResultWriter {
         ResultSummary.TrainingSummary training = null;
         if (r.training() != null) {
             var t = r.training();
+            org.nopelab.core.train.Task task = org.nopelab.core.train.Task.of(r.experiment().task());
             var last = t.curve().isEmpty() ? null : t.curve().get(t.curve().size() - 1);
             int steps = r.experiment().train().steps();
             training = new ResultSummary.TrainingSummary(r.experiment().task().name(), steps, t.evaluation().token(),
                     t.evaluation().sequence(), last == null ? Double.NaN : last.loss(), t.seconds(),
-                    (steps - t.resumedFromStep()) / Math.max(t.seconds(), 1e-9), t.resumedFromStep());
+                    (steps - t.resumedFromStep()) / Math.max(t.seconds(), 1e-9), t.resumedFromStep(), task.holdsOut(), task.evaluationSet());
         }
         return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
                 r.experiment().analysis().similarity().name(), r.tokens()[0].length, r.tokens().length,

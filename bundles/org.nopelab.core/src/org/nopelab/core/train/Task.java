@@ -15,12 +15,46 @@ public interface Task {
     /** Input positions per sequence. */
     int positions();
 
-    Batch sample(SplittableRandom r, int batch);
+    /** A batch of training sequences (never one of the held-out inputs when the task {@link #holdsOut()}). */
+    default Batch sample(SplittableRandom r, int batch) {
+        return sample(r, batch, Split.train);
+    }
+
+    /** Which part of the input space a batch is drawn from. */
+    enum Split { train, heldOut }
+
+    Batch sample(SplittableRandom r, int batch, Split split);
+
+    /** How many distinct inputs the task has (saturating at Long.MAX_VALUE). */
+    long inputSpace();
+
+    /**
+     * Whether evaluation inputs are disjoint from training inputs: {@link #HELD_OUT_FRACTION} of the input space,
+     * chosen by a hash of the input, is never trained on. An input space smaller than {@link #MIN_SPLIT_SPACE} is
+     * not split (10% of parity-8's 256 inputs are 26 sequences, and the model could not be said to generalise from
+     * the rest): its evaluation is on inputs it may have trained on, and the result says so.
+     */
+    default boolean holdsOut() {
+        return inputSpace() >= MIN_SPLIT_SPACE;
+    }
+
+    double HELD_OUT_FRACTION = 0.1;
+    long MIN_SPLIT_SPACE = 10_000;
+
+    /** The evaluation, described for a result: held out or not, and from how many inputs. */
+    default String evaluationSet() {
+        return holdsOut() ? String.format("held out: %.0f%% of the %s inputs, never trained on", 100 * HELD_OUT_FRACTION, space(inputSpace()))
+                : "not held out: the " + space(inputSpace()) + " inputs are too few to split, so the evaluation draws from inputs trained on";
+    }
+
+    private static String space(long n) {
+        return n == Long.MAX_VALUE ? "more than 9e18" : String.format("%,d", n);
+    }
 
     static Task of(TaskConfig c) {
         return switch (c.name()) {
             case "copy" -> Tasks.previousToken(c.length());
-            case "add3" -> Tasks.add3();
+            case "add3" -> Tasks.add3("place_coded".equals(c.format()));
             case "modp" -> Tasks.modp(c.p());
             case "parity" -> Tasks.parity(c.length());
             default -> throw new IllegalArgumentException("unknown task '" + c.name() + "' (add3, modp, parity, copy)");

@@ -46,7 +46,8 @@ public final class Trainer {
             first = resumed.get().step();
             monitor.log("resuming from " + resumed.get().file() + " at step " + first);
         }
-        Batch eval = task.sample(new SplittableRandom(dataSeed ^ EVAL_SALT), c.evalSamples());
+        // evaluation inputs the training never draws (where the input space is large enough to split)
+        Batch eval = task.sample(new SplittableRandom(dataSeed ^ EVAL_SALT), c.evalSamples(), Task.Split.heldOut);
         int lastGood = first;
         // progress covers the steps still to run, so a resumed run's ETA is not skewed by the earlier ones
         monitor.begin("Training on " + task.name() + " for " + c.steps() + " steps" + (first > 0 ? ", resuming at step " + first : ""), c.steps() - first);

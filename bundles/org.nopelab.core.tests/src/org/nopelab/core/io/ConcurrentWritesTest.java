@@ -28,6 +28,12 @@ class ConcurrentWritesTest {
             Files.createDirectories(first.resolve("other")); // another process committed this name meanwhile
             assertEquals(tmp.resolve("run-1-2"), a.commit(), "NEXT_FREE takes the next name");
         }
+        // a run that computed its name before another process committed it: the folder lands beside, not over it
+        try (AtomicFolder late = new AtomicFolder(tmp.resolve("run-1"))) {
+            Files.writeString(late.dir().resolve("x"), "late");
+            assertEquals(tmp.resolve("run-1-3"), late.commit(), "run-1 and run-1-2 are taken");
+        }
+        assertEquals("a", Files.readString(tmp.resolve("run-1-2/x")), "nothing was overwritten");
         Path cell = tmp.resolve("cell");
         try (AtomicFolder a = new AtomicFolder(cell, AtomicFolder.Conflict.KEEP_EXISTING)) {
             Files.writeString(a.dir().resolve("x"), "ours");

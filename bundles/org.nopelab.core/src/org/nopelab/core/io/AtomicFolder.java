@@ -38,7 +38,7 @@ public final class AtomicFolder implements AutoCloseable {
     public AtomicFolder(Path target, Conflict conflict) throws IOException {
         this.target = target;
         this.conflict = conflict;
-        if (Files.exists(target)) throw new FileAlreadyExistsException(target.toString(), null, "result folder exists; results are never overwritten");
+        // a target that exists already (another process finished first) is settled at commit, never overwritten
         Files.createDirectories(target.getParent());
         this.staging = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + PARTIAL);
         deleteTree(staging);

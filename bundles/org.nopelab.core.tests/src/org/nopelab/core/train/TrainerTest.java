@@ -194,4 +194,19 @@ class TrainerTest {
         assertEquals("held out: 10% of the 65,536 inputs, never trained on", Task.of(new TaskConfig("parity", 0, 16)).evaluationSet());
         assertTrue(!Task.of(new TaskConfig("modp", 23, 0)).holdsOut(), "529 pairs");
     }
+
+    /** A parity curriculum trains on start bits first, one more every N steps, and evaluates at the full length. */
+    @Test
+    void parityCurriculumLengthensWithTheSteps() {
+        Task task = Task.of(new TaskConfig("parity", 0, 8, "plain", 2, 100));
+        assertEquals(9, task.positions(), "the full task: 8 bits and '='");
+        for (int[] stepAndBits : new int[][] {{0, 2}, {99, 2}, {100, 3}, {550, 7}, {600, 8}, {5000, 8}}) {
+            Batch b = task.atStep(stepAndBits[0]).sample(new SplittableRandom(1), 4);
+            assertEquals(stepAndBits[1] + 1, b.positions(), "step " + stepAndBits[0]);
+            int ones = 0;
+            for (int t = 0; t < stepAndBits[1]; t++) ones += b.inputs()[0][t];
+            assertEquals(ones % 2, b.targets()[0][stepAndBits[1]], "the parity of the shorter string");
+        }
+        assertEquals(9, task.sample(new SplittableRandom(2), 4, Task.Split.heldOut).positions(), "evaluation at the full length");
+    }
 }

@@ -288,6 +288,13 @@ public final class ExperimentReader {
         boolean usesTask = trained || "task".equals(r.path("input").path("distribution").asText());
         if (!usesTask || !task.isObject()) return;
         String name = task.path("name").asText();
+        int start = task.path("curriculum_start").asInt(0), length = task.path("length").asInt(0);
+        if (start > 0 && !"parity".equals(name)) {
+            problems.add(at(tree.locate("/task/curriculum_start", false), "/task/curriculum_start", "task.curriculum_start: a length curriculum is for parity, not " + name));
+        } else if (start > 0 && (start < 2 || start > length)) {
+            problems.add(at(tree.locate("/task/curriculum_start", false), "/task/curriculum_start", "task.curriculum_start: " + start
+                    + " must lie between 2 and task.length " + length));
+        }
         int taskVocab; // the task knows its own vocabulary: asked, not restated here
         try {
             taskVocab = org.nopelab.core.train.Task.of(new org.nopelab.core.train.TaskConfig(name, positive(task.path("p")), positive(task.path("length")),

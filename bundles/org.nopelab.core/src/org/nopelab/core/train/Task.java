@@ -25,6 +25,11 @@ public interface Task {
 
     Batch sample(SplittableRandom r, int batch, Split split);
 
+    /** The task as trained at a step: itself, or a shorter version under a length curriculum. */
+    default Task atStep(int step) {
+        return this;
+    }
+
     /** How many distinct inputs the task has (saturating at Long.MAX_VALUE). */
     long inputSpace();
 
@@ -56,7 +61,8 @@ public interface Task {
             case "copy" -> Tasks.previousToken(c.length());
             case "add3" -> Tasks.add3("place_coded".equals(c.format()));
             case "modp" -> Tasks.modp(c.p());
-            case "parity" -> Tasks.parity(c.length());
+            case "parity" -> c.curriculumStart() > 0 ? Tasks.curriculum(Tasks.parity(c.length()), step -> Tasks.parity(
+                    Math.min(c.length(), c.curriculumStart() + step / c.curriculumSteps()))) : Tasks.parity(c.length());
             default -> throw new IllegalArgumentException("unknown task '" + c.name() + "' (add3, modp, parity, copy)");
         };
     }

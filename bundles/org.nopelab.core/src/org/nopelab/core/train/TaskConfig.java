@@ -1,15 +1,23 @@
 package org.nopelab.core.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
- * The task section: which task, its size parameters and, for add3, how digits are written (defaults and docs in
- * the schema).
+ * The task section: which task, its size parameters, for add3 how digits are written, and for parity an optional
+ * length curriculum (defaults and docs in the schema).
  */
-public record TaskConfig(String name, int p, int length, String format) {
+public record TaskConfig(String name, int p, int length, String format,
+        @JsonProperty("curriculum_start") int curriculumStart, @JsonProperty("curriculum_steps") int curriculumSteps) {
     public TaskConfig {
         format = format == null ? "plain" : format;
+        curriculumSteps = curriculumSteps <= 0 ? 250 : curriculumSteps;
     }
 
     public TaskConfig(String name, int p, int length) {
-        this(name, p, length, "plain");
+        this(name, p, length, "plain", 0, 250);
+    }
+
+    public TaskConfig(String name, int p, int length, String format) {
+        this(name, p, length, format, 0, 250);
     }
 }

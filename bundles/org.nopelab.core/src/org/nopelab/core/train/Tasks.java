@@ -119,6 +119,21 @@ final class Tasks {
         return placeCoded ? 10 * place + d : d;
     }
 
+    /**
+     * A length curriculum (parity): training at step s uses the task of length min(L, start + s / steps), the
+     * evaluation the full task, so accuracy is always measured at the full length.
+     */
+    static Task curriculum(Task full, java.util.function.IntFunction<Task> atStep) {
+        return new Task() {
+            @Override public String name() { return full.name(); }
+            @Override public int vocabSize() { return full.vocabSize(); }
+            @Override public int positions() { return full.positions(); }
+            @Override public long inputSpace() { return full.inputSpace(); }
+            @Override public Batch sample(SplittableRandom r, int batch, Split split) { return full.sample(r, batch, split); }
+            @Override public Task atStep(int step) { return atStep.apply(step); }
+        };
+    }
+
     /** modp: "a + b = c" with c = (a + b) mod p; ids 0..p-1 are numbers, p is '+', p+1 is '='; only c counts. */
     static Task modp(int p) {
         return new Simple("modp", p + 2, 4, (long) p * p, r -> {

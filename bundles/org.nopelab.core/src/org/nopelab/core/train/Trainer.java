@@ -55,7 +55,7 @@ public final class Trainer {
         int windowSteps = 0;
         for (int step = first; step < c.steps(); step++) {
             if (monitor.isCancelled()) throw new RunCancelledException();
-            Batch batch = task.sample(new SplittableRandom(dataSeed * 0x9E3779B97F4A7C15L + step), c.batchSize());
+            Batch batch = task.atStep(step).sample(new SplittableRandom(dataSeed * 0x9E3779B97F4A7C15L + step), c.batchSize());
             LossAndGradients lg = engine.lossAndGradients(model, w, batch, false);
             double norm = Adam.clip(lg.gradients(), c.clipNorm());
             if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) {

@@ -224,11 +224,8 @@ public final class HeadlessApplication implements IApplication {
 
     /** False, with the estimate and what to lower, when the experiment cannot fit this process's memory. */
     private boolean fits(Path file, ExperimentReader.Result read) {
-        String why = MemoryEstimate.refusal(read.experiment(), read.resolved(), MemoryEstimate.Limits.current());
-        if (why == null) return true;
-        err.println(file + ":1:1: error: " + why);
-        err.println(file + ": 1 error; nothing was run");
-        return false;
+        String why = MemoryEstimate.refusal(read.experiment(), read.resolved());
+        return why == null || report(file, List.of(new Problem(Problem.Severity.error, 1, 1, "", why)));
     }
 
     /** Prints problems in compiler form; false if any is an error. */

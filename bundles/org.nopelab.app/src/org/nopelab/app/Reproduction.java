@@ -99,7 +99,7 @@ final class Reproduction {
             for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
                 Provenance p = Provenance.read(d);
                 if (p == null || !hash.equals(p.experimentSha256())) continue;
-                if (Provenance.reusable(d, tree)) return d;
+                if (p.reusableFor(hash)) return d;
                 monitor.log("== " + name + ": " + d.getFileName() + " was computed by " + p.software() + ", not " + Provenance.currentSoftware() + "; running it again");
             }
         }

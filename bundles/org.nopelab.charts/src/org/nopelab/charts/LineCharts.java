@@ -39,20 +39,24 @@ public final class LineCharts {
         for (PositionProbe.Features f : PositionProbe.Features.values()) {
             XYSeries line = new XYSeries(f.name() + " probe R\u00b2");
             List<Integer> where = new java.util.ArrayList<>();
+            String why = null;
             for (StateMetrics s : layers(states)) {
                 if (s.probes() == null) continue;
                 PositionProbe.Score p = s.probes().get(f);
                 line.add(s.layer(), p.r2()); // NaN where undefined: a gap in the line, explained below the title
-                if (!p.defined()) where.add(s.layer());
+                if (!p.defined()) {
+                    where.add(s.layer());
+                    if (why == null) why = p.undefined();
+                }
             }
-            if (!where.isEmpty()) undefined.add(f.name() + " probe undefined at layer " + where.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+            if (!where.isEmpty()) undefined.add(f.name() + " probe undefined at layer " + where.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", ")) + " (at layer " + where.get(0) + ": " + why + ")");
             data.addSeries(line);
         }
         JFreeChart chart = styled(ChartFactory.createXYLineChart(title, "layer (0 = token embeddings)", "held-out R\u00b2", data,
                 PlotOrientation.VERTICAL, true, true, false), true);
         if (!undefined.isEmpty()) {
-            chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.join("; ", undefined)
-                    + ": its feature is constant up to rounding there (the variance at a LayerNorm output), so no fit is shown"));
+            chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.join("; ", undefined) + "; no fit is shown there"));
         }
         ((NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         return chart;

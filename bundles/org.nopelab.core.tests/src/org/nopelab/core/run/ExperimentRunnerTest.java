@@ -60,7 +60,7 @@ class ExperimentRunnerTest {
             assertEquals(Provenance.currentSoftware(), prov.software());
             assertTrue(prov.engineThreads() >= 1, p.toString());
         }
-        assertTrue(Provenance.reusable(dir, in.resolved()));
+        assertTrue(Provenance.read(dir).reusableFor(Provenance.sha256(in.resolved())));
         ResultSummary trained = ResultFolder.open(dir.resolve("subjects/trained")).summary();
         assertEquals("modp", trained.training().task());
         // 200 steps do not converge: the exact accuracy moves with float32 rounding (0.87-0.91 seen); chance is 0.2

@@ -46,14 +46,27 @@ class TrainerTest {
         assertTrue(out.curve().get(14).loss() < out.curve().get(0).loss() / 4, "loss falls");
     }
 
+    /** Copy-task training of 60 steps (experiment "h", data seed 3) from seed-2 weights: the runs the resume tests compare. */
+    static final Task COPY = Task.of(new TaskConfig("copy", 0, 8));
+    static final ModelWeights INIT = WeightInit.initialise(MODEL, 2);
+
+    private Trainer.Outcome copyRun(Path checkpoints, RunMonitor monitor) throws IOException {
+        return Trainer.train(MODEL, INIT, COPY, train(60, 1e-3), 3, checkpoints, "h", monitor);
+    }
+
+    /** The uninterrupted run, and a second one cancelled after 40 steps into {@code interrupted} (checkpoints at 20 and 40). */
+    private Trainer.Outcome straightAndInterrupted(Path interrupted) throws IOException {
+        Trainer.Outcome straight = copyRun(tmp.resolve("a"), RunMonitor.NONE);
+        assertThrows(RunCancelledException.class, () -> copyRun(interrupted, new CancelAfter(40)));
+        return straight;
+    }
+
     @Test
     void resumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
-        Task task = Task.of(new TaskConfig("copy", 0, 8));
-        ModelWeights init = WeightInit.initialise(MODEL, 2);
-        Trainer.Outcome straight = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("a"), "h", RunMonitor.NONE);
-
-        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", new CancelAfter(40)));
-        Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", RunMonitor.NONE);
+        Task task = COPY;
+        ModelWeights init = INIT;
+        Trainer.Outcome straight = straightAndInterrupted(tmp.resolve("b"));
+        Trainer.Outcome resumed = copyRun(tmp.resolve("b"), RunMonitor.NONE);
         assertEquals(40, resumed.resumedFromStep());
         for (String name : straight.weights().all().keySet()) {
             assertArrayEquals(straight.weights().get(name).data(), resumed.weights().get(name).data(), 0f, name);
@@ -72,7 +85,7 @@ class TrainerTest {
                 org.nopelab.core.io.Safetensors.write(f, c.tensors(), metadata);
             }
         }
-        assertEquals(0, Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("b"), "h", RunMonitor.NONE).resumedFromStep(),
+        assertEquals(0, copyRun(tmp.resolve("b"), RunMonitor.NONE).resumedFromStep(),
                 "a checkpoint of another build is not resumed");
     }
 
@@ -82,17 +95,16 @@ class TrainerTest {
      */
     @Test
     void damagedCheckpointsFallBackToThePreviousGoodOneOrRefuse() throws IOException {
-        Task task = Task.of(new TaskConfig("copy", 0, 8));
-        ModelWeights init = WeightInit.initialise(MODEL, 2);
-        Trainer.Outcome straight = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("a"), "h", RunMonitor.NONE);
-        assertThrows(RunCancelledException.class, () -> Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("d"), "h", new CancelAfter(40)));
+        Task task = COPY;
+        ModelWeights init = INIT;
+        Trainer.Outcome straight = straightAndInterrupted(tmp.resolve("d"));
         Path newest = tmp.resolve("d/step-00000040.safetensors");
         byte[] bytes = java.nio.file.Files.readAllBytes(newest);
         bytes[bytes.length - 100] ^= 0x40; // one flipped bit inside the tensor data
         java.nio.file.Files.write(newest, bytes);
         org.nopelab.core.run.RecordingMonitor monitor = new org.nopelab.core.run.RecordingMonitor();
         java.util.List<String> log = monitor.lines;
-        Trainer.Outcome resumed = Trainer.train(MODEL, init, task, train(60, 1e-3), 3, tmp.resolve("d"), "h", monitor);
+        Trainer.Outcome resumed = copyRun(tmp.resolve("d"), monitor);
         assertEquals(20, resumed.resumedFromStep(), "the previous good checkpoint");
         assertTrue(log.stream().anyMatch(l -> l.contains("step-00000040.safetensors: its tensors do not match their checksum")), log.toString());
         for (String name : straight.weights().all().keySet()) assertArrayEquals(straight.weights().get(name).data(), resumed.weights().get(name).data(), 0f, name);

@@ -78,8 +78,8 @@ public final class AtomicFolder implements AutoCloseable {
 
     /** Renames the staging folder into place; returns where it went (another name under NEXT_FREE when taken). */
     public Path commit() throws IOException {
-        for (int i = 2; ; i++) {
-            Path to = i == 2 ? target : target.resolveSibling(target.getFileName() + "-" + (i - 1));
+        for (int k = 1; ; k++) {
+            Path to = k == 1 ? target : target.resolveSibling(target.getFileName() + "-" + k);
             if (Files.exists(to)) {
                 if (conflict == Conflict.KEEP_EXISTING) {
                     deleteTree(staging);
@@ -96,7 +96,7 @@ public final class AtomicFolder implements AutoCloseable {
                 return committedTo = to;
             } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
                 // another process committed this name between our check and our rename: look again
-                if (conflict == Conflict.KEEP_EXISTING) i--;
+                if (conflict == Conflict.KEEP_EXISTING) k--;
             }
         }
     }

@@ -58,7 +58,6 @@ public final class Csv {
         return out;
     }
 
-    /** Token ids, one sequence per row. */
     /** Token ids, one sequence per line; a cell that is not a whole number is named by its line and column. */
     public static int[][] readTokens(Path file) throws IOException {
         List<String[]> rows;

@@ -74,11 +74,11 @@ public final class ExperimentRunner {
                 Path checkpoints = outDir.resolve(".checkpoints").resolve(hash.substring(0, 16) + "-" + s.name());
                 checkpointDirs.add(checkpoints);
                 monitor.log("subject " + s.name() + ": training on " + e.task().name());
-                training = Trainer.train(one.model(), weights, Task.of(e.task()), e.train(), e.dataSeed(), checkpoints, hash, monitor);
-                weights = training.weights();
                 Task task = Task.of(e.task());
+                training = Trainer.train(one.model(), weights, task, e.train(), e.dataSeed(), checkpoints, hash, monitor);
+                weights = training.weights();
                 monitor.log(String.format("subject %s: trained in %.1fs, %s %.4f (sequences %.4f); evaluation %s", s.name(),
-                        training.seconds(), task.holdsOut() ? "held-out accuracy" : "accuracy (not held out)", training.evaluation().token(),
+                        training.seconds(), Task.accuracyName(task.holdsOut()), training.evaluation().token(),
                         training.evaluation().sequence(), task.evaluationSet()));
             }
             monitor.log("subject " + s.name() + ": analysing");

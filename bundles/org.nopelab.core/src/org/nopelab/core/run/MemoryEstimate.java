@@ -30,7 +30,17 @@ public record MemoryEstimate(List<Part> parts) {
 
     /** The limits of this process and machine. */
     public record Limits(double heap, double nativeMemory, double machine) {
+        /** This process's limits: they do not change while it runs, so they are read once (validation asks per keystroke). */
         public static Limits current() {
+            return Measured.LIMITS;
+        }
+
+        /** Measured on first use (the holder idiom: the JVM makes it once, thread-safe). */
+        private static final class Measured {
+            static final Limits LIMITS = measure();
+        }
+
+        private static Limits measure() {
             double heap = Runtime.getRuntime().maxMemory();
             double nat = Nd4jContext.call(() -> (double) org.bytedeco.javacpp.Pointer.maxBytes());
             double machine = Double.POSITIVE_INFINITY;
@@ -86,7 +96,7 @@ public record MemoryEstimate(List<Part> parts) {
             parts.add(new Part("probe design matrices", Pool.heap, 3 * 8 * 7 * kept * n, "analysis.probe_samples"));
         }
         if (e.subjects().stream().anyMatch(Subject::isTrained)) {
-            double tb = e.train().batchSize(), tn = Task.of(e.task()).sample(new java.util.SplittableRandom(0), 1).inputs()[0].length;
+            double tb = e.train().batchSize(), tn = Task.of(e.task()).positions();
             double eval = e.train().evalSamples();
             // parameters, gradients and both Adam moments, in Java and in ND4J
             parts.add(new Part("training state (weights, gradients, Adam moments)", Pool.heap, 4 * 4 * params, "model.d_model, model.d_ff or model.layers"));
@@ -97,6 +107,11 @@ public record MemoryEstimate(List<Part> parts) {
             parts.add(new Part("held-out evaluation set", Pool.heap, eval * (16 + 8 * tn), "train.eval_samples"));
         }
         return new MemoryEstimate(List.copyOf(parts));
+    }
+
+    /** Why this experiment cannot run in this process, or null: {@link #refusal(Experiment, com.fasterxml.jackson.databind.node.ObjectNode, Limits)} at {@link Limits#current()}. */
+    public static String refusal(Experiment e, com.fasterxml.jackson.databind.node.ObjectNode resolved) {
+        return refusal(e, resolved, Limits.current());
     }
 
     /**

@@ -48,7 +48,7 @@ public record Provenance(
     public static Provenance of(JsonNode resolved, long seed, long dataSeed, String engine, double seconds) {
         int[] threads = Nd4jContext.call(() -> new int[] {Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads()});
         return new Provenance(sha256(resolved), seed, dataSeed, bundleVersion(),
-                engine, readNd4jVersion(), describeBackend(), System.getProperty("java.version"),
+                engine, Software.nd4j(), describeBackend(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(), Runtime.getRuntime().availableProcessors(), String.valueOf(System.getenv("OMP_NUM_THREADS")),
@@ -76,10 +76,9 @@ public record Provenance(
         }
     }
 
-    /** True when the folder was computed from this experiment by this software: only then may it be reused. */
-    public static boolean reusable(Path folder, JsonNode resolved) {
-        Provenance p = read(folder);
-        return p != null && sha256(resolved).equals(p.experimentSha256()) && currentSoftware().equals(p.software());
+    /** True when this result was computed from the experiment with this hash by the software of this process: only then may it be reused. */
+    public boolean reusableFor(String experimentHash) {
+        return experimentHash.equals(experimentSha256) && currentSoftware().equals(software());
     }
 
     public static final String FILE = "provenance.json";
@@ -108,10 +107,6 @@ public record Provenance(
     /** The version of this NoPE Lab build (org.nopelab.core's Bundle-Version). */
     public static String bundleVersion() {
         return Software.nopelab();
-    }
-
-    private static String readNd4jVersion() {
-        return Software.nd4j();
     }
 
     private static String describeBackend() {

@@ -22,7 +22,7 @@ public record ResultSummary(
             double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep, Boolean heldOut, String evaluation) {
         /** "held-out accuracy", or plain "accuracy" where the evaluation could not be held out. */
         public String accuracyName() {
-            return Boolean.FALSE.equals(heldOut) ? "accuracy (not held out)" : "held-out accuracy";
+            return org.nopelab.core.train.Task.accuracyName(!Boolean.FALSE.equals(heldOut)); // files from before the split: held out
         }
     }
 }

@@ -38,7 +38,7 @@ public final class SweepRunner {
         List<Sweep.Cell> cells = e.sweep().cells();
         int runs = cells.size() * e.sweep().seeds().size(), done = 0;
         monitor.log("sweep " + e.name() + ": " + cells.size() + " cells x " + e.sweep().seeds().size() + " seeds -> " + dir);
-        Map<Path, List<SubjectRun>> read = new java.util.HashMap<>(); // each finished run is read from disk once
+        Map<Path, FinishedRun> read = new java.util.HashMap<>(); // each finished run is read from disk once
         for (Sweep.Cell c : cells) {
             for (long seed : e.sweep().seeds()) {
                 Path target = runFolder(dir, c.id(), seed);
@@ -80,8 +80,11 @@ public final class SweepRunner {
     /** One subject's summary in one finished run. */
     private record SubjectRun(String subject, ResultSummary summary) {}
 
+    /** What a finished run contributes: each subject's summary and the software that computed it. */
+    private record FinishedRun(List<SubjectRun> subjects, String software) {}
+
     /** The same, reading a run folder only if {@code read} does not hold it yet (a sweep summarises after every cell). */
-    private static SweepSummary summarise(Experiment e, Path dir, Map<Path, List<SubjectRun>> read) throws IOException {
+    private static SweepSummary summarise(Experiment e, Path dir, Map<Path, FinishedRun> read) throws IOException {
         List<SweepSummary.Cell> cells = new ArrayList<>();
         java.util.Set<String> software = new java.util.TreeSet<>();
         int runsDone = 0;
@@ -94,9 +97,8 @@ public final class SweepRunner {
                 if (!Files.isDirectory(run)) continue;
                 seeds.add(seed);
                 if (!read.containsKey(run)) read.put(run, readRun(e, run));
-                Provenance p = Provenance.read(run);
-                software.add(p == null ? "unknown (no provenance.json)" : p.software());
-                for (SubjectRun one : read.get(run)) {
+                software.add(read.get(run).software());
+                for (SubjectRun one : read.get(run).subjects()) {
                     String subject = one.subject();
                     ResultSummary r = one.summary();
                     rowsBySubject.computeIfAbsent(subject, k -> new ArrayList<>()).add(ExperimentRunner.rows(r.states()));
@@ -118,13 +120,14 @@ public final class SweepRunner {
         return new SweepSummary(SweepSummary.FORMAT, e.name(), e.sweep().grid(), e.sweep().seeds(), runsDone == runs, runs, runsDone, cells, List.copyOf(software));
     }
 
-    private static List<SubjectRun> readRun(Experiment e, Path run) throws IOException {
+    private static FinishedRun readRun(Experiment e, Path run) throws IOException {
         List<SubjectRun> out = new ArrayList<>();
         for (Path subjectDir : ResultFolder.subjects(run)) {
             String subject = subjectDir.equals(run) ? e.subjects().get(0).name() : subjectDir.getFileName().toString();
             out.add(new SubjectRun(subject, ResultFolder.open(subjectDir).summary()));
         }
-        return out;
+        Provenance p = Provenance.read(run);
+        return new FinishedRun(out, p == null ? "unknown (no provenance.json)" : p.software());
     }
 
     /** Per layer and metric, the estimate over seeds (each seed contributes its per-sequence mean). */

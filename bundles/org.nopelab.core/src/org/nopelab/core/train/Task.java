@@ -46,6 +46,11 @@ public interface Task {
     double HELD_OUT_FRACTION = 0.1;
     long MIN_SPLIT_SPACE = 10_000;
 
+    /** How an accuracy on this evaluation is named: "held-out accuracy", or "accuracy (not held out)". */
+    static String accuracyName(boolean heldOut) {
+        return heldOut ? "held-out accuracy" : "accuracy (not held out)";
+    }
+
     /** The evaluation, described for a result: held out or not, and from how many inputs. */
     default String evaluationSet() {
         return holdsOut() ? String.format("held out: %.0f%% of the %s inputs, never trained on", 100 * HELD_OUT_FRACTION, space(inputSpace()))

@@ -8,16 +8,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record TaskConfig(String name, int p, int length, String format,
         @JsonProperty("curriculum_start") int curriculumStart, @JsonProperty("curriculum_steps") int curriculumSteps) {
+    /** The schema's default of curriculum_steps, for configs built in code rather than read from a file. */
+    static final int DEFAULT_CURRICULUM_STEPS = 250;
+
     public TaskConfig {
         format = format == null ? "plain" : format;
-        curriculumSteps = curriculumSteps <= 0 ? 250 : curriculumSteps;
+        curriculumSteps = curriculumSteps <= 0 ? DEFAULT_CURRICULUM_STEPS : curriculumSteps;
     }
 
     public TaskConfig(String name, int p, int length) {
-        this(name, p, length, "plain", 0, 250);
+        this(name, p, length, "plain");
     }
 
     public TaskConfig(String name, int p, int length, String format) {
-        this(name, p, length, format, 0, 250);
+        this(name, p, length, format, 0, DEFAULT_CURRICULUM_STEPS);
     }
 }

@@ -48,8 +48,7 @@ public final class ExperimentMarkers {
                 ExperimentReader.Result read = ExperimentReader.read(text);
                 List<Problem> problems = new java.util.ArrayList<>(read.problems());
                 // a run this process could not hold: a warning here, refused by Run Experiment and headless runs
-                String tooLarge = read.ok() ? org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved(),
-                        org.nopelab.core.run.MemoryEstimate.Limits.current()) : null;
+                String tooLarge = read.ok() ? org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved()) : null;
                 if (tooLarge != null) problems.add(new Problem(Problem.Severity.warning, 1, 1, "", tooLarge));
                 update(file, doc, problems);
                 return Status.OK_STATUS;

@@ -102,7 +102,7 @@ public final class RunExperimentJob extends Job {
         if (!read.ok()) {
             return Status.error(experiment.getFileName() + " has " + read.problems().size() + " problem(s); see the NoPE Lab runs console. Nothing was run.");
         }
-        String tooLarge = org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved(), org.nopelab.core.run.MemoryEstimate.Limits.current());
+        String tooLarge = org.nopelab.core.run.MemoryEstimate.refusal(read.experiment(), read.resolved());
         if (tooLarge != null) {
             console.println(experiment + ":1:1: error: " + tooLarge);
             return Status.error(experiment.getFileName() + ": " + tooLarge + ". Nothing was run.");

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.nopelab.core.bench.EngineBenchmark;
 import org.nopelab.core.bench.EngineBenchmark.Size;
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.AtomicFolder;
 

@@ -2,7 +2,7 @@ package org.nopelab.app;
 
 import java.io.PrintStream;
 
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunMonitor;
 
 /** Progress lines with elapsed time and ETA on the console; Ctrl-C cancels cleanly through a shutdown hook. */
 final class ConsoleMonitor implements RunMonitor {

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.nopelab.charts.ChartFiles;
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.io.Json;
@@ -21,7 +21,7 @@ import org.nopelab.core.reproduce.Claims;
 import org.nopelab.core.reproduce.Verdict;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.Provenance;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.theory.TheoryCheck;
 
 /**

@@ -1,5 +1,7 @@
 package org.nopelab.core.engine;
 
+import org.nopelab.core.engines.Engines;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

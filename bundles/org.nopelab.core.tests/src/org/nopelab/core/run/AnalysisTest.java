@@ -1,5 +1,9 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunCancelledException;
+
+import org.nopelab.core.monitor.RunMonitor;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.io.Csv;
@@ -96,7 +100,7 @@ class AnalysisTest {
     void referenceEngineKeepsFloat64ThroughTheMetrics() {
         Experiment e = read(NOPE.replace("batch_size: 16", "batch_size: 48, engine: reference").replace("layers: 3,", "layers: 1, layer_norm: post,")).experiment();
         AnalysisResult r = Analysis.run(e, RunMonitor.NONE);
-        org.nopelab.core.model.Tensor states = new org.nopelab.core.engine.ReferenceEngine()
+        org.nopelab.core.model.Tensor states = new org.nopelab.core.engine.reference.ReferenceEngine()
                 .forward(e.model(), r.weights(), r.tokens()).get("layer1");
         org.junit.jupiter.api.Assertions.assertNotNull(states.precise(), "the reference engine hands over float64 states");
         double[][] exact = org.nopelab.core.metrics.PositionSignals.variance(states);

@@ -1,5 +1,7 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunMonitor;
+
 /** A monitor that reports cancellation once the given amount of work is done: a user pressing Cancel mid-run. */
 public final class CancelAfter implements RunMonitor {
     private final int limit;

@@ -1,5 +1,7 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunMonitor;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

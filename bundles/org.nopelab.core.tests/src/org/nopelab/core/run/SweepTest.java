@@ -1,5 +1,7 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunMonitor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 
 /** The theories of paper-spec §3 by hand, and the engine in each theory's regime against them. */
 class TheoryTest {

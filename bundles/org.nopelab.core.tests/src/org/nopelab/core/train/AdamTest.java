@@ -1,13 +1,10 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.engine.Adam;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-import org.nopelab.core.model.ModelWeights;
-import org.nopelab.core.model.Tensor;
 
 class AdamTest {
     static TrainConfig config(String optimizer, double weightDecay) {
@@ -22,27 +19,24 @@ class AdamTest {
     }
 
     private static void assertSteps(String optimizer, float[] expected) {
-        ModelWeights w = new ModelWeights();
-        w.put("p", new Tensor(new long[] {3}, new float[] {1.0f, -0.5f, 0.25f}));
-        Adam adam = new Adam(config(optimizer, 0.1));
+        float[] p = {1.0f, -0.5f, 0.25f}, m = new float[3], v = new float[3];
+        Adam adam = new Adam(config(optimizer, 0.1).adam(), 0);
         for (double[] g : new double[][] {{0.5, -0.2, 0.0}, {0.1, 0.3, -0.4}, {-0.3, 0.0, 0.2}}) {
-            Map<String, double[]> grads = new LinkedHashMap<>();
-            grads.put("p", g.clone());
-            adam.update(w, grads, 0.1);
+            adam.next();
+            adam.update(Adam.Values.of(p), Adam.Values.of(m), Adam.Values.of(v), Adam.Values.of(g), 0.1, 1);
         }
-        for (int i = 0; i < 3; i++) assertEquals(expected[i], w.get("p").data()[i], 1e-6, optimizer + " p[" + i + "]");
+        for (int i = 0; i < 3; i++) assertEquals(expected[i], p[i], 1e-6, optimizer + " p[" + i + "]");
     }
 
     @Test
     void clippingScalesToTheGlobalNorm() {
-        Map<String, double[]> g = new LinkedHashMap<>();
-        g.put("a", new double[] {3, 0});
-        g.put("b", new double[] {4});
-        assertEquals(5, Adam.clip(g, 1), 1e-12);
-        double f = 1 / (5 + 1e-6);
-        assertEquals(3 * f, g.get("a")[0], 1e-12);
-        assertEquals(4 * f, g.get("b")[0], 1e-12);
-        assertEquals(1, Adam.clip(g, 0), 1e-5, "0 disables clipping, still reports the norm");
+        java.util.List<Adam.Values> g = java.util.List.of(Adam.Values.of(new double[] {3, 0}), Adam.Values.of(new double[] {4}));
+        double norm = Adam.norm(g);
+        assertEquals(5, norm, 1e-12);
+        assertEquals(1 / (5 + 1e-6), new Adam(config("adam", 0).adam(), 0).clipScale(norm), 1e-15, "clip_norm 1: maxNorm / (norm + 1e-6)");
+        TrainConfig off = new TrainConfig(100, 8, 0.1, 0.9, 0.99, 1e-8, 0, "adam", 10, "cosine", 0.01, 0, 10, 16, 50);
+        assertEquals(1, new Adam(off.adam(), 0).clipScale(norm), 0, "0 disables clipping");
+        assertEquals(1, new Adam(config("adam", 0).adam(), 0).clipScale(0.5), 0, "within the limit: unchanged");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.engine.LossAndGradients;
+
+import org.nopelab.core.engine.Batch;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nopelab.core.engine.ReferenceEngine;
+import org.nopelab.core.engine.reference.ReferenceEngine;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.model.Activation;
 import org.nopelab.core.model.AttentionMask;
@@ -31,7 +35,21 @@ class GradientCheckTest {
                 Arguments.of(config(Activation.gelu, LayerNormPlacement.pre, true, PositionalEncoding.none, AttentionMask.causal)),
                 Arguments.of(config(Activation.relu, LayerNormPlacement.post, true, PositionalEncoding.learned, AttentionMask.causal)),
                 Arguments.of(config(Activation.gelu_tanh, LayerNormPlacement.none, false, PositionalEncoding.sinusoidal, AttentionMask.bidirectional)),
-                Arguments.of(config(Activation.silu, LayerNormPlacement.pre, false, PositionalEncoding.learned, AttentionMask.causal)));
+                Arguments.of(config(Activation.silu, LayerNormPlacement.pre, false, PositionalEncoding.learned, AttentionMask.causal)),
+                // the position schemes of Engine 2: RoPE (whole and partial), ALiBi, a sliding window, a per-layer schedule
+                Arguments.of(scheme(PositionalEncoding.rope, AttentionMask.causal, 1.0, null, null)),
+                Arguments.of(scheme(PositionalEncoding.rope, AttentionMask.causal, 0.5, null, null)),
+                Arguments.of(scheme(PositionalEncoding.alibi, AttentionMask.causal, 1.0, null, null)),
+                Arguments.of(scheme(PositionalEncoding.none, AttentionMask.sliding_window, 1.0, null, null)),
+                Arguments.of(scheme(PositionalEncoding.rope, AttentionMask.causal, 1.0,
+                        java.util.List.of(PositionalEncoding.rope, PositionalEncoding.alibi), java.util.List.of(AttentionMask.sliding_window, AttentionMask.causal))));
+    }
+
+    /** head_dim 4 (d 8, 2 heads), window 2 on 5 positions: every scheme acts on the tiny model. */
+    static ModelConfig scheme(PositionalEncoding pe, AttentionMask mask, double ropeFraction, java.util.List<PositionalEncoding> layersPe,
+            java.util.List<AttentionMask> layersAttention) {
+        return new ModelConfig(7, 8, 2, 2, 12, Activation.gelu, LayerNormPlacement.pre, true, 0, pe, mask, 6,
+                new InitConfig(InitScheme.normal, 0.5, 1.0), new org.nopelab.core.model.RopeConfig(100, ropeFraction), new org.nopelab.core.model.AlibiConfig(8), 2, layersPe, layersAttention, null);
     }
 
     static ModelConfig config(Activation a, LayerNormPlacement ln, boolean residual, PositionalEncoding pe, AttentionMask mask) {
@@ -66,8 +84,8 @@ class GradientCheckTest {
         ModelWeights w = WeightInit.initialise(c, 3);
         Batch batch = batch(c, 4);
         ReferenceEngine ref = new ReferenceEngine();
-        Nd4jEngine nd4j = new Nd4jEngine();
-        LossAndGradients lg = nd4j.lossAndGradients(c, w, batch, true);
+        Nd4jEngine nd4j = new Nd4jEngine(true);
+        LossAndGradients lg = nd4j.lossAndGradients(c, w, batch);
         double refLoss = ref.loss(c, w, batch);
         assertEquals(refLoss, lg.loss(), 1e-7 * refLoss, "loss");
         assertEquals(w.all().keySet(), lg.gradients().keySet(), "a gradient for every parameter");
@@ -79,7 +97,7 @@ class GradientCheckTest {
             for (int k = 0; k < Math.min(6, data.length); k++) {
                 int i = pick.nextInt(data.length);
                 String at = e.getKey() + "[" + i + "]: analytic " + g[i];
-                double tight = difference(data, i, 1e-4f, () -> nd4j.lossAndGradients(c, w, batch, true).loss());
+                double tight = difference(data, i, 1e-4f, () -> nd4j.lossAndGradients(c, w, batch).loss());
                 assertTrue(Math.abs(tight - g[i]) <= 1e-7 + 1e-4 * Math.abs(tight), at + " vs ND4J finite difference " + tight);
                 double loose = difference(data, i, 1e-3f, () -> ref.loss(c, w, batch));
                 assertTrue(Math.abs(loose - g[i]) <= 1e-5 + 1e-2 * Math.abs(loose), at + " vs reference finite difference " + loose);
@@ -105,8 +123,8 @@ class GradientCheckTest {
     void float32TrainingPassAgreesWithFloat64(ModelConfig c) {
         ModelWeights w = WeightInit.initialise(c, 8);
         Batch batch = batch(c, 9);
-        LossAndGradients f32 = new Nd4jEngine().lossAndGradients(c, w, batch, false);
-        LossAndGradients f64 = new Nd4jEngine().lossAndGradients(c, w, batch, true);
+        LossAndGradients f32 = new Nd4jEngine(false).lossAndGradients(c, w, batch);
+        LossAndGradients f64 = new Nd4jEngine(true).lossAndGradients(c, w, batch);
         assertEquals(f64.loss(), f32.loss(), 1e-5);
         for (String name : f64.gradients().keySet()) {
             double[] a = f64.gradients().get(name), b = f32.gradients().get(name);

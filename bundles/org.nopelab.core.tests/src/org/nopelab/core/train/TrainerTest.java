@@ -1,5 +1,9 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
+import org.nopelab.core.engine.Batch;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,8 +26,8 @@ import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.PositionalEncoding;
 import org.nopelab.core.model.WeightInit;
 import org.nopelab.core.run.CancelAfter;
-import org.nopelab.core.run.RunCancelledException;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
 
 class TrainerTest {
     @TempDir
@@ -119,8 +123,8 @@ class TrainerTest {
         assertTrue(e.getMessage().startsWith("no intact checkpoint of this experiment in " + tmp.resolve("d")) && e.getMessage().contains("truncated"), e.getMessage());
     }
 
-    private static Trainer.Row withoutTiming(Trainer.Row r) {
-        return new Trainer.Row(r.step(), r.loss(), r.lr(), r.gradNorm(), r.batchAccuracy(), r.evalTokenAccuracy(), r.evalSequenceAccuracy(), 0);
+    private static TrainingPoint withoutTiming(TrainingPoint r) {
+        return new TrainingPoint(r.step(), r.loss(), r.lr(), r.gradNorm(), r.batchAccuracy(), r.evalTokenAccuracy(), r.evalSequenceAccuracy(), 0);
     }
 
     @Test

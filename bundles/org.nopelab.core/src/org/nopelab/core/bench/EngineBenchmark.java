@@ -13,6 +13,9 @@ import java.util.Random;
 import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.engine.Training;
+import org.nopelab.core.engine.TransformerEngine;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.io.Safetensors;
@@ -21,9 +24,9 @@ import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 import org.nopelab.core.model.WeightInit;
-import org.nopelab.core.train.Adam;
-import org.nopelab.core.train.Batch;
-import org.nopelab.core.train.LossAndGradients;
+import org.nopelab.core.engine.Adam;
+import org.nopelab.core.engine.Batch;
+import org.nopelab.core.engine.LossAndGradients;
 
 /**
  * NoPE Lab's side of the engine benchmark against PyTorch (issue 6): for one model size it writes the model,
@@ -100,12 +103,12 @@ public final class EngineBenchmark {
         batch.put("inputs", ints(setup.batch().inputs()));
         batch.put("targets", ints(setup.batch().targets()));
         Safetensors.write(dir.resolve("batch.safetensors"), batch, Map.of());
-        Nd4jEngine engine = new Nd4jEngine();
+        TransformerEngine engine = Engines.standard();
         Map<String, Tensor> out = new LinkedHashMap<>();
         HiddenStates states = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
         for (String n : HiddenStates.layerNames(setup.config().layers())) out.put("state." + n, states.get(n));
         if (!s.analysisOnly()) {
-            LossAndGradients lg = engine.lossAndGradients(setup.config(), setup.weights(), setup.batch(), false);
+            LossAndGradients lg = engine.lossAndGradients(setup.config(), setup.weights(), setup.batch());
             out.put("loss", new Tensor(new long[] {1}, new float[] {(float) lg.loss()}));
             for (var g : lg.gradients().entrySet()) {
                 Tensor w = setup.weights().get(g.getKey());
@@ -121,7 +124,7 @@ public final class EngineBenchmark {
     public record Timing(double trainMs, double analysisMs, double peakRssMb) {}
 
     public static Timing time(Size s, Setup setup, int repeats) {
-        Nd4jEngine engine = new Nd4jEngine();
+        TransformerEngine engine = Engines.standard();
         // give back what earlier sizes left on the heap (G1 shrinks the heap on a full GC), then start the peak here
         System.gc();
         System.gc();
@@ -129,30 +132,30 @@ public final class EngineBenchmark {
         double analysis = medianMs(2, repeats, analysisPass(engine, setup));
         double train = Double.NaN;
         if (!s.analysisOnly()) {
-            ModelWeights w = setup.weights().copy();
-            Adam adam = new Adam(setup.experiment().train());
-            train = medianMs(3, repeats, () -> {
-                LossAndGradients lg = engine.lossAndGradients(setup.config(), w, setup.batch(), false);
-                adam.update(w, lg.gradients(), setup.experiment().train().lr());
-            });
+            // a training step as training runs it: the engine's session, parameters and moments held in the engine
+            try (Training session = engine.train(setup.config(), setup.weights(), setup.experiment().train().adam(), Map.of(), 0)) {
+                train = medianMs(3, repeats, () -> session.step(setup.batch(), setup.experiment().train().lr()));
+            }
         }
         return new Timing(train, analysis, PeakRss.mb());
     }
 
     /** ND4J's op profile of one analysis pass and, unless the size is analysis-only, of one training step (after a warm-up). */
     public static String profile(Size s, Setup setup) {
-        Nd4jEngine engine = new Nd4jEngine();
+        TransformerEngine engine = Engines.standard();
         Runnable analysis = analysisPass(engine, setup);
         analysis.run();
         String out = "analysis pass of " + s.name() + "\n" + Nd4jEngine.profile(analysis);
         if (s.analysisOnly()) return out;
-        Runnable train = () -> engine.lossAndGradients(setup.config(), setup.weights(), setup.batch(), false);
-        train.run();
-        return out + "\n\ntraining step of " + s.name() + "\n" + Nd4jEngine.profile(train);
+        try (Training session = engine.train(setup.config(), setup.weights(), setup.experiment().train().adam(), Map.of(), 0)) {
+            Runnable train = () -> session.step(setup.batch(), setup.experiment().train().lr());
+            train.run();
+            return out + "\n\ntraining step of " + s.name() + "\n" + Nd4jEngine.profile(train);
+        }
     }
 
     /** What the benchmark calls an analysis pass: every hidden state, then each layer's cosine matrices. */
-    private static Runnable analysisPass(Nd4jEngine engine, Setup setup) {
+    private static Runnable analysisPass(TransformerEngine engine, Setup setup) {
         return () -> {
             HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
             for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);

@@ -1,5 +1,7 @@
 package org.nopelab.core.engine;
 
+import java.util.Map;
+
 import org.nopelab.core.metrics.SelfSimilarity;
 import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.ModelConfig;
@@ -7,22 +9,44 @@ import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 
 /**
- * The seam between the numerics and everything else: a forward pass that returns every hidden state.
- * The ND4J engine is the fast path; the plain-Java {@link ReferenceEngine} checks it in tests.
+ * The one seam between the numerics and everything else: forward passes with capture, loss and gradients, and
+ * training sessions that hold parameters and optimizer moments across steps. Every call is its own pass; nothing
+ * of one pass survives into the next. Implemented by the ND4J engine (float32, or float64 for checks) and the
+ * plain-Java reference (float64); {@code org.nopelab.core.engines.Engines} chooses between them.
  */
 public interface TransformerEngine {
+    /** The engine's name as experiment files write it (analysis.engine). */
     String name();
 
-    /** @param tokens [batch][positions] token ids in [0, vocab_size) */
-    HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens);
+    /** What the engine runs on, for provenance: its library and version, backend, BLAS and their threads. */
+    Map<String, String> versions();
 
     /**
-     * The same pass, calling betweenBlocks before each transformer block, so a long pass can be cancelled by
-     * throwing from it (a batch of a large model takes seconds). Engines without the hook run it whole.
+     * One forward pass over tokens [sequences][positions] (ids in [0, vocab_size)), filling capture with what it
+     * asks for. betweenBlocks runs before each block, so a long pass can be cancelled by throwing from it.
      */
-    default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens, Runnable betweenBlocks) {
-        return forward(config, weights, tokens);
+    void forward(ModelConfig config, ModelWeights weights, int[][] tokens, Capture capture, Runnable betweenBlocks);
+
+    /** Every hidden state of one pass. */
+    default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens) {
+        return forward(config, weights, tokens, () -> {});
     }
+
+    /** Every hidden state of one pass, calling betweenBlocks before each block. */
+    default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens, Runnable betweenBlocks) {
+        Capture all = Capture.allStates();
+        forward(config, weights, tokens, all, betweenBlocks);
+        return all.captured();
+    }
+
+    /** Mean cross-entropy over the weighted positions of batch, every parameter's gradient and the argmax predictions. */
+    LossAndGradients lossAndGradients(ModelConfig config, ModelWeights weights, Batch batch);
+
+    /**
+     * A training session starting from weights (copied: the caller's stay as they are) with Adam, resumed after
+     * stepsDone steps from optimizerState ("adam.m.NAME" / "adam.v.NAME"; empty for a fresh start).
+     */
+    Training train(ModelConfig config, ModelWeights weights, Adam.Settings adam, Map<String, Tensor> optimizerState, int stepsDone);
 
     /** Each sequence's positions x positions similarity matrix of one state (float64, as {@link SelfSimilarity}). */
     default double[][][] similarity(Tensor states, SimilarityKind kind) {

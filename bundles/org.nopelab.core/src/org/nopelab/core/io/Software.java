@@ -2,10 +2,9 @@ package org.nopelab.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Properties;
 import java.util.jar.Manifest;
 
-import org.nd4j.linalg.factory.Nd4j;
+import org.nopelab.core.engines.Engines;
 
 /**
  * The software that computes results: this NoPE Lab build and the ND4J it runs on. Results and checkpoints
@@ -24,14 +23,9 @@ public final class Software {
         }
     }
 
+    /** The standard engine's library version (ND4J's release), asked of the engine. */
     public static String nd4j() {
-        try (InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
-            Properties p = new Properties();
-            if (in != null) p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return Engines.standard().versions().getOrDefault("nd4j", "unknown");
     }
 
     /** "NoPE Lab VERSION, ND4J VERSION": the string reuse compares. */

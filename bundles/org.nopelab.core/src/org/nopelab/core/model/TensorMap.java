@@ -9,7 +9,7 @@ public class TensorMap {
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private final String kind;
 
-    protected TensorMap(String kind) {
+    public TensorMap(String kind) {
         this.kind = kind;
     }
 

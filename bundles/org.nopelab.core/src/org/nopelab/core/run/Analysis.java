@@ -1,12 +1,16 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunCancelledException;
+
+import org.nopelab.core.monitor.RunMonitor;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.engine.TransformerEngine;
 import org.nopelab.core.experiment.Experiment;

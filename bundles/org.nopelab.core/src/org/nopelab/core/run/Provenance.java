@@ -12,9 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.nd4j.linalg.factory.Nd4j;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.io.Software;
-import org.nopelab.nd4j.Nd4jContext;
 
 /**
  * Where a result came from, written beside every result (as Tribuo does): the experiment's hash and seeds,
@@ -46,9 +45,11 @@ public record Provenance(
 
     /** Provenance of anything computed from this resolved experiment (a run, a subject, a sweep folder). */
     public static Provenance of(JsonNode resolved, long seed, long dataSeed, String engine, double seconds) {
-        int[] threads = Nd4jContext.call(() -> new int[] {Nd4j.getEnvironment().maxThreads(), Nd4j.factory().blas().getMaxThreads()});
+        // the engine says what it runs on; nothing here asks ND4J itself
+        java.util.Map<String, String> v = Engines.byName(engine).versions();
+        int[] threads = {Integer.parseInt(v.getOrDefault("engine_threads", "1")), Integer.parseInt(v.getOrDefault("blas_threads", "0"))};
         return new Provenance(sha256(resolved), seed, dataSeed, bundleVersion(),
-                engine, Software.nd4j(), describeBackend(), System.getProperty("java.version"),
+                engine, Software.nd4j(), v.getOrDefault("backend", v.getOrDefault(engine, engine)), System.getProperty("java.version"),
                 System.getProperty("java.vm.name") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(), Runtime.getRuntime().availableProcessors(), String.valueOf(System.getenv("OMP_NUM_THREADS")),
@@ -107,11 +108,6 @@ public record Provenance(
     /** The version of this NoPE Lab build (org.nopelab.core's Bundle-Version). */
     public static String bundleVersion() {
         return Software.nopelab();
-    }
-
-    private static String describeBackend() {
-        return Nd4jContext.call(() -> Nd4j.getBackend().getClass().getSimpleName() + ", BLAS "
-                + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.dataType());
     }
 
     private static String cpuModel() {

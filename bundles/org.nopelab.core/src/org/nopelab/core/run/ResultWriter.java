@@ -1,5 +1,11 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
+import org.nopelab.core.monitor.RunCancelledException;
+
+import org.nopelab.core.monitor.RunMonitor;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,10 +99,10 @@ public final class ResultWriter {
             var rows = r.training().curve();
             Csv.writeColumns(dir.resolve("training.csv"), List.of("step", "loss", "lr", "grad_norm", "batch_accuracy",
                     "eval_token_accuracy", "eval_sequence_accuracy", "tokens_per_second"), List.of(
-                    rows.stream().mapToDouble(Trainer.Row::step).toArray(), rows.stream().mapToDouble(Trainer.Row::loss).toArray(),
-                    rows.stream().mapToDouble(Trainer.Row::lr).toArray(), rows.stream().mapToDouble(Trainer.Row::gradNorm).toArray(),
-                    rows.stream().mapToDouble(Trainer.Row::batchAccuracy).toArray(), rows.stream().mapToDouble(Trainer.Row::evalTokenAccuracy).toArray(),
-                    rows.stream().mapToDouble(Trainer.Row::evalSequenceAccuracy).toArray(), rows.stream().mapToDouble(Trainer.Row::tokensPerSecond).toArray()));
+                    rows.stream().mapToDouble(TrainingPoint::step).toArray(), rows.stream().mapToDouble(TrainingPoint::loss).toArray(),
+                    rows.stream().mapToDouble(TrainingPoint::lr).toArray(), rows.stream().mapToDouble(TrainingPoint::gradNorm).toArray(),
+                    rows.stream().mapToDouble(TrainingPoint::batchAccuracy).toArray(), rows.stream().mapToDouble(TrainingPoint::evalTokenAccuracy).toArray(),
+                    rows.stream().mapToDouble(TrainingPoint::evalSequenceAccuracy).toArray(), rows.stream().mapToDouble(TrainingPoint::tokensPerSecond).toArray()));
         }
         int n = r.tokens()[0].length;
         List<String> header = new ArrayList<>(List.of("distance"));

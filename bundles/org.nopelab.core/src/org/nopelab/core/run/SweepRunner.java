@@ -1,5 +1,9 @@
 package org.nopelab.core.run;
 
+import org.nopelab.core.monitor.RunCancelledException;
+
+import org.nopelab.core.monitor.RunMonitor;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +33,12 @@ public final class Checkpoints {
 
     private Checkpoints() {}
 
-    public record Checkpoint(int step, ModelWeights weights, Map<String, Tensor> adam, List<Trainer.Row> curve, Path file) {}
+    public record Checkpoint(int step, ModelWeights weights, Map<String, Tensor> adam, List<TrainingPoint> curve, Path file) {}
 
-    static Path save(Path dir, int step, String experimentHash, ModelWeights w, Adam adam, List<Trainer.Row> curve) throws IOException {
+    static Path save(Path dir, int step, String experimentHash, ModelWeights w, Map<String, Tensor> optimizerState, List<TrainingPoint> curve) throws IOException {
         Files.createDirectories(dir);
         Map<String, Tensor> all = new LinkedHashMap<>(w.all());
-        all.putAll(adam.state(w));
+        all.putAll(optimizerState);
         Path file = dir.resolve(String.format("step-%08d.safetensors", step));
         Map<String, String> metadata = Map.of("format", FORMAT, "step", Integer.toString(step), "experiment_sha256", experimentHash,
                 "software", Software.current(), "curve", Json.MAPPER.writeValueAsString(curve), CHECKSUM, checksum(all));
@@ -100,9 +102,9 @@ public final class Checkpoints {
                 if (name.startsWith("adam.")) adam.put(name, t);
                 else w.put(name, t);
             });
-            List<Trainer.Row> curve;
+            List<TrainingPoint> curve;
             try {
-                curve = Json.MAPPER.readValue(c.metadata().get("curve"), new TypeReference<List<Trainer.Row>>() {});
+                curve = Json.MAPPER.readValue(c.metadata().get("curve"), new TypeReference<List<TrainingPoint>>() {});
                 return Optional.of(new Checkpoint(Integer.parseInt(c.metadata().get("step")), w, adam, curve, f));
             } catch (IOException | RuntimeException e) {
                 damaged.add(f.getFileName() + " (its metadata cannot be read)");

@@ -1,5 +1,7 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.engine.Batch;
+
 import java.util.SplittableRandom;
 
 /**

@@ -1,5 +1,7 @@
 package org.nopelab.core.train;
 
+import org.nopelab.core.engine.Batch;
+
 import java.util.SplittableRandom;
 
 /** The paper's tasks (paper-spec §4) plus previous-token copy as a sanity task. */

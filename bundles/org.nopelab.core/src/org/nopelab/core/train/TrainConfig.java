@@ -20,6 +20,11 @@ public record TrainConfig(
         @JsonProperty("eval_samples") int evalSamples,
         @JsonProperty("checkpoint_interval") int checkpointInterval) {
 
+    /** The optimizer settings the engine's training session applies. */
+    public org.nopelab.core.engine.Adam.Settings adam() {
+        return new org.nopelab.core.engine.Adam.Settings("adamw".equals(optimizer), beta1, beta2, eps, weightDecay, clipNorm);
+    }
+
     /** Learning rate at a 0-based step: linear warm-up to lr, then constant or cosine decay to min_lr. */
     public double lrAt(int step) {
         if (step < warmup) return lr * (step + 1) / warmup;

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.nopelab.core.internal.nd4j.Nd4jEngine;
+import org.nopelab.core.engine.Batch;
+import org.nopelab.core.engine.Training;
+import org.nopelab.core.engine.TransformerEngine;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
-import org.nopelab.core.run.RunCancelledException;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.model.Tensor;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
+import org.nopelab.core.monitor.TrainingPoint;
 
 /**
  * Trains a model on a task with Adam. Batches are drawn from a generator seeded by (data seed, step), so a run
@@ -21,31 +27,40 @@ public final class Trainer {
 
     private Trainer() {}
 
-    /** One evaluation point of the training curve. */
-    public record Row(int step, double loss, double lr, double gradNorm, double batchAccuracy,
-            double evalTokenAccuracy, double evalSequenceAccuracy, double tokensPerSecond) {}
 
-    public record Outcome(ModelWeights weights, List<Row> curve, Task.Accuracy evaluation, int resumedFromStep, double seconds) {}
+    public record Outcome(ModelWeights weights, List<TrainingPoint> curve, Task.Accuracy evaluation, int resumedFromStep, double seconds) {}
 
     public static Outcome train(ModelConfig model, ModelWeights start, Task task, TrainConfig c, long dataSeed,
+            Path checkpointDir, String experimentHash, RunMonitor monitor) throws IOException {
+        return train(Engines.standard(), model, start, task, c, dataSeed, checkpointDir, experimentHash, monitor);
+    }
+
+    /** Training with the given engine (the reference one checks the standard one's training in tests). */
+    public static Outcome train(TransformerEngine engine, ModelConfig model, ModelWeights start, Task task, TrainConfig c, long dataSeed,
             Path checkpointDir, String experimentHash, RunMonitor monitor) throws IOException {
         if (task.vocabSize() > model.vocabSize()) {
             throw new IllegalArgumentException("task " + task.name() + " uses " + task.vocabSize() + " token ids but the model's vocab_size is " + model.vocabSize());
         }
         long begin = System.nanoTime();
-        Nd4jEngine engine = new Nd4jEngine();
-        Adam adam = new Adam(c);
-        ModelWeights w = start.copy();
-        List<Row> curve = new ArrayList<>();
+        ModelWeights w = start;
+        Map<String, Tensor> moments = Map.of();
+        List<TrainingPoint> curve = new ArrayList<>();
         int first = 0;
         var resumed = Checkpoints.latest(checkpointDir, experimentHash, start, monitor::log);
         if (resumed.isPresent()) {
             w = resumed.get().weights();
-            adam.restore(resumed.get().adam(), resumed.get().step());
+            moments = resumed.get().adam();
             curve.addAll(resumed.get().curve());
             first = resumed.get().step();
             monitor.log("resuming from " + resumed.get().file() + " at step " + first);
         }
+        try (Training session = engine.train(model, w, c.adam(), moments, first)) {
+            return run(session, model, task, c, dataSeed, checkpointDir, experimentHash, monitor, curve, first, begin);
+        }
+    }
+
+    private static Outcome run(Training session, ModelConfig model, Task task, TrainConfig c, long dataSeed, Path checkpointDir,
+            String experimentHash, RunMonitor monitor, List<TrainingPoint> curve, int first, long begin) throws IOException {
         // evaluation inputs the training never draws (where the input space is large enough to split)
         Batch eval = task.sample(new SplittableRandom(dataSeed ^ EVAL_SALT), c.evalSamples(), Task.Split.heldOut);
         int lastGood = first;
@@ -56,22 +71,21 @@ public final class Trainer {
         for (int step = first; step < c.steps(); step++) {
             if (monitor.isCancelled()) throw new RunCancelledException();
             Batch batch = task.atStep(step).sample(new SplittableRandom(dataSeed * 0x9E3779B97F4A7C15L + step), c.batchSize());
-            LossAndGradients lg = engine.lossAndGradients(model, w, batch, false);
-            double norm = Adam.clip(lg.gradients(), c.clipNorm());
-            if (!Double.isFinite(lg.loss()) || !Double.isFinite(norm)) {
+            double lr = c.lrAt(step);
+            Training.Step lg = session.step(batch, lr);
+            double norm = lg.gradNorm();
+            if (!lg.applied()) {
                 throw new TrainingDivergedException("training diverged at step " + (step + 1) + ": loss " + lg.loss()
                         + ", gradient norm " + norm + "; weights were not updated. Last good checkpoint: step " + lastGood
                         + (checkpointDir == null ? "" : " in " + checkpointDir) + ". Lower train.lr or set train.clip_norm.");
             }
-            double lr = c.lrAt(step);
-            adam.update(w, lg.gradients(), lr);
             windowSteps++;
             int done = step + 1;
             if (done % c.evalInterval() == 0 || done == c.steps()) {
                 double seconds = (System.nanoTime() - windowStart) / 1e9;
                 double tokensPerSecond = windowSteps * (double) c.batchSize() * task.positions() / Math.max(seconds, 1e-9);
-                Task.Accuracy acc = evaluate(engine, model, w, eval, c.batchSize());
-                Row row = new Row(done, lg.loss(), lr, norm, Task.Accuracy.of(batch, lg.predictions()).token(), acc.token(), acc.sequence(), tokensPerSecond);
+                Task.Accuracy acc = evaluate(session, eval, c.batchSize());
+                TrainingPoint row = new TrainingPoint(done, lg.loss(), lr, norm, Task.Accuracy.of(batch, lg.predictions()).token(), acc.token(), acc.sequence(), tokensPerSecond);
                 curve.add(row);
                 monitor.trainingPoint(row);
                 monitor.worked(windowSteps, String.format("step %d/%d  loss %.4f  eval accuracy %.3f (sequences %.3f)  lr %.2e  %.0f tokens/s",
@@ -80,20 +94,20 @@ public final class Trainer {
                 windowSteps = 0;
             }
             if (checkpointDir != null && (done % c.checkpointInterval() == 0 || done == c.steps())) {
-                Checkpoints.save(checkpointDir, done, experimentHash, w, adam, curve);
+                Checkpoints.save(checkpointDir, done, experimentHash, session.weights(), session.optimizerState(), curve);
                 lastGood = done;
             }
         }
-        Task.Accuracy last = evaluate(engine, model, w, eval, c.batchSize());
-        return new Outcome(w, curve, last, first, (System.nanoTime() - begin) / 1e9);
+        Task.Accuracy last = evaluate(session, eval, c.batchSize());
+        return new Outcome(session.weights(), curve, last, first, (System.nanoTime() - begin) / 1e9);
     }
 
     /** Accuracy on a fixed evaluation set, predicted batch by batch. */
-    public static Task.Accuracy evaluate(Nd4jEngine engine, ModelConfig model, ModelWeights w, Batch eval, int batchSize) {
+    public static Task.Accuracy evaluate(Training session, Batch eval, int batchSize) {
         int[][] predictions = new int[eval.size()][];
         for (int from = 0; from < eval.size(); from += batchSize) {
             int to = Math.min(eval.size(), from + batchSize);
-            int[][] p = engine.predict(model, w, java.util.Arrays.copyOfRange(eval.inputs(), from, to));
+            int[][] p = session.predict(java.util.Arrays.copyOfRange(eval.inputs(), from, to));
             System.arraycopy(p, 0, predictions, from, to - from);
         }
         return Task.Accuracy.of(eval, predictions);

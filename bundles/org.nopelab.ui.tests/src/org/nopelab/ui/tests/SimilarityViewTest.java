@@ -30,7 +30,7 @@ import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ResultWriter;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.ui.internal.ChartCanvas;
 import org.nopelab.ui.internal.RunConsole;
 import org.nopelab.ui.internal.RunExperimentJob;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.FigureRenderer;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.run.SweepRunner;
 import org.nopelab.core.run.SweepSummary;
 import org.nopelab.core.theory.Theory;

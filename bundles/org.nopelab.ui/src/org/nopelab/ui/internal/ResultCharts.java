@@ -1,5 +1,7 @@
 package org.nopelab.ui.internal;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,10 +82,10 @@ public final class ResultCharts {
     }
 
     /** The curve of a run still training, from its evaluation points so far. */
-    public static JFreeChart liveTraining(String title, List<Trainer.Row> rows) {
-        double[] step = rows.stream().mapToDouble(Trainer.Row::step).toArray();
-        double[] loss = rows.stream().mapToDouble(Trainer.Row::loss).toArray();
-        double[] accuracy = rows.stream().mapToDouble(Trainer.Row::evalTokenAccuracy).toArray();
+    public static JFreeChart liveTraining(String title, List<TrainingPoint> rows) {
+        double[] step = rows.stream().mapToDouble(TrainingPoint::step).toArray();
+        double[] loss = rows.stream().mapToDouble(TrainingPoint::loss).toArray();
+        double[] accuracy = rows.stream().mapToDouble(TrainingPoint::evalTokenAccuracy).toArray();
         return LineCharts.training(title, step, loss, accuracy);
     }
 

@@ -1,5 +1,7 @@
 package org.nopelab.ui.internal;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,12 +20,12 @@ import org.eclipse.core.runtime.jobs.ISchedulingRule;
 import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.ui.console.MessageConsoleStream;
 import org.nopelab.charts.ChartFiles;
-import org.nopelab.core.engine.Engines;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.experiment.Problem;
 import org.nopelab.core.run.ExperimentRunner;
-import org.nopelab.core.run.RunCancelledException;
-import org.nopelab.core.run.RunMonitor;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.train.Trainer;
 import org.nopelab.core.train.TrainingDivergedException;
 import org.nopelab.ui.preferences.Setting;
@@ -45,21 +47,21 @@ public final class RunExperimentJob extends Job {
     private final Consumer<Path> onResult;
     private final MessageConsoleStream console;
     private volatile Path result;
-    private final List<Trainer.Row> curve = new CopyOnWriteArrayList<>();
+    private final List<TrainingPoint> curve = new CopyOnWriteArrayList<>();
     /** Told of every training point of every run, on the job's thread (views hop to the UI thread). */
-    private static final List<BiConsumer<RunExperimentJob, List<Trainer.Row>>> TRAINING_LISTENERS = new CopyOnWriteArrayList<>();
+    private static final List<BiConsumer<RunExperimentJob, List<TrainingPoint>>> TRAINING_LISTENERS = new CopyOnWriteArrayList<>();
 
     /** Listens to the training curves of all runs as they grow; each call gets the curve so far. */
-    public static void addTrainingListener(BiConsumer<RunExperimentJob, List<Trainer.Row>> l) {
+    public static void addTrainingListener(BiConsumer<RunExperimentJob, List<TrainingPoint>> l) {
         TRAINING_LISTENERS.add(l);
     }
 
-    public static void removeTrainingListener(BiConsumer<RunExperimentJob, List<Trainer.Row>> l) {
+    public static void removeTrainingListener(BiConsumer<RunExperimentJob, List<TrainingPoint>> l) {
         TRAINING_LISTENERS.remove(l);
     }
 
     /** The training curve so far (a paired experiment trains once; the curve restarts if it trains again). */
-    public List<Trainer.Row> trainingCurve() {
+    public List<TrainingPoint> trainingCurve() {
         return List.copyOf(curve);
     }
 
@@ -113,10 +115,10 @@ public final class RunExperimentJob extends Job {
             result = ExperimentRunner.run(read.experiment(), read.resolved(), Files.readString(experiment), outDir,
                     ChartFiles.pngRenderer(), new JobMonitor(progress, console) {
                         @Override
-                        public void trainingPoint(Trainer.Row row) {
+                        public void trainingPoint(TrainingPoint row) {
                             if (!curve.isEmpty() && row.step() <= curve.get(curve.size() - 1).step()) curve.clear();
                             curve.add(row);
-                            List<Trainer.Row> now = trainingCurve();
+                            List<TrainingPoint> now = trainingCurve();
                             for (var l : TRAINING_LISTENERS) l.accept(RunExperimentJob.this, now);
                         }
                     });

@@ -1,5 +1,7 @@
 package org.nopelab.ui.views;
 
+import org.nopelab.core.monitor.TrainingPoint;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +67,7 @@ public final class SimilarityView extends ViewPart {
     private double[] sharedRange; // computed once per opened result, when asked for
     private int liveUpdates;
     /** Draws the training curve of a running job as it grows (the job calls on its own thread). */
-    private final BiConsumer<RunExperimentJob, List<Trainer.Row>> live = (job, rows) -> {
+    private final BiConsumer<RunExperimentJob, List<TrainingPoint>> live = (job, rows) -> {
         if (training == null || training.isDisposed()) return;
         training.getDisplay().asyncExec(() -> {
             if (training.isDisposed() || job.getState() != org.eclipse.core.runtime.jobs.Job.RUNNING) return;

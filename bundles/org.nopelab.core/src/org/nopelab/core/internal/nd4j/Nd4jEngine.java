@@ -11,14 +11,16 @@ import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.engine.Adam;
+import org.nopelab.core.engine.Batch;
+import org.nopelab.core.engine.Capture;
+import org.nopelab.core.engine.LossAndGradients;
+import org.nopelab.core.engine.Training;
 import org.nopelab.core.engine.TransformerEngine;
 import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
-import org.nopelab.core.train.Batch;
-import org.nopelab.core.train.LossAndGradients;
 import org.nopelab.nd4j.Nd4jContext;
 
 /**
@@ -27,6 +29,13 @@ import org.nopelab.nd4j.Nd4jContext;
  * before the workspace closes. float32 normally; float64 for gradient checks.
  */
 public final class Nd4jEngine implements TransformerEngine {
+    private final DataType dt;
+
+    /** float32, the engine of every run; float64 (the same code in double precision) for checks. */
+    public Nd4jEngine(boolean float64) {
+        this.dt = float64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
             .initialSize(0).policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
@@ -85,7 +94,31 @@ public final class Nd4jEngine implements TransformerEngine {
 
     @Override
     public String name() {
-        return "nd4j";
+        return dt == DataType.FLOAT ? "nd4j" : "nd4j-float64";
+    }
+
+    /** ND4J's version, backend and BLAS with their threads now: what provenance records of this engine. */
+    @Override
+    public Map<String, String> versions() {
+        return Nd4jContext.call(() -> {
+            Map<String, String> v = new LinkedHashMap<>();
+            v.put("nd4j", version());
+            v.put("backend", Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.dataType());
+            v.put("engine_threads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
+            v.put("blas_threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+            return v;
+        });
+    }
+
+    /** ND4J's release, from its jar's Maven properties. */
+    public static String version() {
+        try (java.io.InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /**
@@ -115,44 +148,59 @@ public final class Nd4jEngine implements TransformerEngine {
     }
 
     @Override
-    public HiddenStates forward(ModelConfig c, ModelWeights w, int[][] tokens) {
-        return forward(c, w, tokens, () -> {});
-    }
-
-    @Override
-    public HiddenStates forward(ModelConfig c, ModelWeights w, int[][] tokens, Runnable betweenBlocks) {
-        return Nd4jContext.call(() -> {
+    public void forward(ModelConfig c, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
+        Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-forward")) {
-                HiddenStates states = new HiddenStates();
-                new Nd4jTransformer(c, w, tokens, DataType.FLOAT).forward(states, betweenBlocks);
-                return states;
+                new Nd4jPass(c, Params.of(w, dt), tokens, dt).forward(capture, betweenBlocks);
             }
         });
     }
 
-    /** Loss, gradients and predictions of one batch, in float32 (training) or float64 (checks). */
-    public LossAndGradients lossAndGradients(ModelConfig c, ModelWeights w, Batch batch, boolean float64) {
-        DataType dt = float64 ? DataType.DOUBLE : DataType.FLOAT;
+    @Override
+    public LossAndGradients lossAndGradients(ModelConfig c, ModelWeights w, Batch batch) {
         return Nd4jContext.call(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-train")) {
-                Nd4jTransformer t = new Nd4jTransformer(c, w, batch.inputs(), dt);
-                INDArray logits = t.forward(null);
-                int[][] predictions = argMax(logits, batch.size(), batch.positions());
+                Nd4jPass pass = new Nd4jPass(c, Params.of(w, dt), batch.inputs(), dt);
+                int[][] predictions = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
                 double[] loss = new double[1];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                t.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> Nd4jTransformer.putGradient(grads, name, toDoubles(g)));
+                pass.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
                 return new LossAndGradients(loss[0], grads, predictions);
             }
         });
     }
 
-    /** Argmax of the logits at every position, without gradients: evaluation. */
-    public int[][] predict(ModelConfig c, ModelWeights w, int[][] tokens) {
-        return Nd4jContext.call(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-forward")) {
-                return argMax(new Nd4jTransformer(c, w, tokens, DataType.FLOAT).forward(null), tokens.length, tokens[0].length);
-            }
-        });
+    @Override
+    public Training train(ModelConfig c, ModelWeights w, Adam.Settings adam, Map<String, Tensor> optimizerState, int stepsDone) {
+        return new Nd4jTraining(c, w, dt, adam, optimizerState, stepsDone);
+    }
+
+    /** One training step's pass in the session's workspace: loss, gradients (fused names) and predictions. */
+    static Map<String, INDArray> step(ModelConfig c, Params params, Batch batch, DataType dt, double[] loss, int[][][] predictions) {
+        Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt);
+        predictions[0] = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
+        return pass.backward(batch.targets(), batch.weights(), loss);
+    }
+
+    static int[][] predict(ModelConfig c, Params params, int[][] tokens, DataType dt) {
+        return argMax(new Nd4jPass(c, params, tokens, dt).forward(Capture.nothing(), () -> {}), tokens.length, tokens[0].length);
+    }
+
+    static WorkspaceConfiguration workspace() {
+        return WORKSPACE;
+    }
+
+    /**
+     * Puts one gradient of a pass under the model's own names: a fused projection's gradient, rows (weight) or
+     * entries (bias) of q, k, v in that order, is split into its three parts.
+     */
+    private static void putGradient(Map<String, double[]> grads, String name, double[] values) {
+        if (!Params.fused(name)) {
+            grads.put(name, values);
+            return;
+        }
+        int third = values.length / 3;
+        for (int k = 0; k < 3; k++) grads.put(Params.part(name, k), java.util.Arrays.copyOfRange(values, k * third, (k + 1) * third));
     }
 
     private static int[][] argMax(INDArray logits, int b, int n) {
@@ -167,7 +215,7 @@ public final class Nd4jEngine implements TransformerEngine {
      * cast + dup this did before were two native calls per gradient (about 200 of a small model's step).
      */
     private static double[] toDoubles(INDArray a) {
-        if (Nd4jTransformer.startsItsBuffer(a)) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
+        if (Nd4jPass.startsItsBuffer(a)) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
         return java.util.Arrays.copyOf(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), (int) a.length());
     }
 }

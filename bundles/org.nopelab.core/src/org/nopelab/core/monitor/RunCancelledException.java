@@ -1,4 +1,4 @@
-package org.nopelab.core.run;
+package org.nopelab.core.monitor;
 
 /** Thrown out of a run when its monitor reports cancellation; nothing has been written by then. */
 public final class RunCancelledException extends RuntimeException {

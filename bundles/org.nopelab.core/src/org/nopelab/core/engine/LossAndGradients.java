@@ -1,4 +1,4 @@
-package org.nopelab.core.train;
+package org.nopelab.core.engine;
 
 import java.util.Map;
 

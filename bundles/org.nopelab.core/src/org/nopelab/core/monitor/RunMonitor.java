@@ -1,6 +1,5 @@
-package org.nopelab.core.run;
+package org.nopelab.core.monitor;
 
-import org.nopelab.core.train.Trainer;
 
 /** Progress, log and cancellation, so one runner serves the headless launcher and the workbench Jobs. */
 public interface RunMonitor {
@@ -13,7 +12,7 @@ public interface RunMonitor {
     boolean isCancelled();
 
     /** A new point of the training curve (every evaluation interval), so views can draw it while training runs. */
-    default void trainingPoint(Trainer.Row row) {}
+    default void trainingPoint(TrainingPoint row) {}
 
     /** A monitor that ignores everything and never cancels. */
     RunMonitor NONE = new RunMonitor() {

@@ -1,4 +1,4 @@
-package org.nopelab.core.train;
+package org.nopelab.core.engine;
 
 /**
  * One batch of a task: input tokens, the token to predict at each position, and which positions count

@@ -1,6 +1,7 @@
 package org.nopelab.core.internal.nd4j;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,38 +17,46 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nopelab.core.engine.Capture;
 import org.nopelab.core.engine.HiddenStates;
-import org.nopelab.core.engine.Sinusoid;
+import org.nopelab.core.model.Alibi;
 import org.nopelab.core.model.AttentionMask;
+import org.nopelab.core.model.BlockScheme;
+import org.nopelab.core.model.PositionalEncoding;
+import org.nopelab.core.model.Rope;
+import org.nopelab.core.model.Sinusoid;
 import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 
 /**
- * One forward pass over a batch, optionally followed by the hand-written backward pass. Activations are
- * [batch * positions, width] matrices; attention works on [batch, heads, positions, head_dim]. Everything
- * is allocated in the caller's workspace. Must run inside {@code Nd4jContext}.
+ * One pass over a batch: a forward pass, optionally followed by one hand-written backward pass, and nothing else.
+ * A pass is used once (a second forward would overwrite what the backward needs, so it is refused). Activations are
+ * [batch * positions, width] matrices; attention works on [batch, heads, positions, head_dim]. Each block's
+ * scheme comes from {@link ModelConfig#block}: a RoPE rotation of q and k, an additive bias on the scores (mask,
+ * window, ALiBi) or neither. Everything is allocated in the caller's workspace. Must run inside {@code Nd4jContext}.
  */
-final class Nd4jTransformer {
+final class Nd4jPass {
     static final double LN_EPS = 1e-5;
     private static final double MASKED = -1e9; // exp underflows to exactly 0 after the max shift
 
     private final ModelConfig c;
-    private final ModelWeights w;
+    private final Params params;
     private final DataType dt;
     private final int[][] tokens;
     private final int b, n, d, heads, hd;
     private final boolean pre, post;
-    private final Map<String, INDArray> params = new LinkedHashMap<>();
     private final List<BlockCache> blocks = new ArrayList<>();
-    private HiddenStates states;
-    private INDArray mask, finalIn, output;
+    private final Map<String, INDArray> biases = new HashMap<>(), ropeTables = new HashMap<>();
+    private Capture capture;
+    private INDArray finalIn, output;
     private Ln finalLn;
+    private boolean forwardDone, backwardDone;
 
-    Nd4jTransformer(ModelConfig c, ModelWeights w, int[][] tokens, DataType dt) {
+    Nd4jPass(ModelConfig c, Params params, int[][] tokens, DataType dt) {
         this.c = c;
-        this.w = w;
+        this.params = params;
         this.dt = dt;
         this.tokens = tokens;
         this.b = tokens.length;
@@ -64,25 +73,23 @@ final class Nd4jTransformer {
 
     /** What one block's backward needs. */
     private static final class BlockCache {
+        BlockScheme scheme;
         Ln ln1, ln2;
         INDArray attnIn, q, k, v, p, o2d, mlpIn, h1, a1, cdf;
     }
 
-    /** Forward pass; with capture, every named hidden state is copied out as float32. */
-    INDArray forward(HiddenStates capture) {
-        return forward(capture, () -> {});
-    }
-
-    /** Forward pass calling betweenBlocks before each block: a cancel check may throw there. */
-    INDArray forward(HiddenStates capture, Runnable betweenBlocks) {
-        this.states = capture;
+    /** Forward pass copying out what capture asks for; betweenBlocks runs before each block (a cancel check may throw). */
+    INDArray forward(Capture capture, Runnable betweenBlocks) {
+        if (forwardDone) throw new IllegalStateException("a pass runs forward once; start a new pass");
+        forwardDone = true;
+        this.capture = capture;
         INDArray x = embed();
         keep(HiddenStates.layer(0), x);
-        mask = c.attention() == AttentionMask.causal ? causalMask() : null;
         for (int i = 0; i < c.layers(); i++) {
             betweenBlocks.run();
             int l = i + 1;
             BlockCache bc = new BlockCache();
+            bc.scheme = c.block(i);
             blocks.add(bc);
             if (pre) {
                 bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
@@ -129,6 +136,8 @@ final class Nd4jTransformer {
      * Gradients are returned in the parameters' own layouts.
      */
     Map<String, INDArray> backward(int[][] targets, float[][] weights, double[] lossOut) {
+        if (!forwardDone || backwardDone) throw new IllegalStateException("a pass runs backward once, after its forward");
+        backwardDone = true;
         int rows = b * n, vocab = c.vocabSize();
         float[] oneHot = new float[rows * vocab];
         float[] wts = new float[rows];
@@ -171,19 +180,15 @@ final class Nd4jTransformer {
         return g;
     }
 
-    INDArray output() {
-        return output;
-    }
-
     private INDArray embed() {
         int[] flat = new int[b * n];
         for (int s = 0; s < b; s++) System.arraycopy(tokens[s], 0, flat, s * n, n);
         // one native gather: INDArray.getRows assigns row by row, one JNI call per token (88% of a small forward's ops)
         INDArray x = Nd4j.pullRows(param("embed.weight"), 1, flat); // [b*n, d]
         INDArray pe = switch (c.pe()) {
-            case none -> null;
             case learned -> param("pos_embed.weight").get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
             case sinusoidal -> Nd4j.create(Sinusoid.table(n, d), new long[] {n, d}, DataType.FLOAT).castTo(dt);
+            default -> null; // none, or a scheme that acts inside attention
         };
         if (pe != null) x = x.reshape(b, n * d).addiRowVector(pe.dup('c').reshape(1, n * d)).reshape(b * n, d);
         return x;
@@ -195,7 +200,7 @@ final class Nd4jTransformer {
         for (int s = 0; s < b; s++) for (int t = 0; t < n; t++) oneHot[(s * n + t) * vocab + tokens[s][t]] = 1;
         INDArray tokenOneHot = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
         accumulate(g, "embed.weight", tokenOneHot.transpose().mmul(dx)); // scatter-add rows by token id
-        if (c.pe() == org.nopelab.core.model.PositionalEncoding.learned) {
+        if (c.pe() == PositionalEncoding.learned) {
             INDArray perPosition = dx.reshape(b, n * d).sum(0).reshape(n, d);
             INDArray full = Nd4j.zeros(dt, c.maxLen(), d);
             full.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).assign(perPosition);
@@ -204,18 +209,26 @@ final class Nd4jTransformer {
     }
 
     /**
-     * Causal self-attention with one fused projection: x [W_q; W_k; W_v]^T gives q, k and v in one matmul, one
-     * bias add and one copy into head layout (three of each before; at d_model 64 per-op cost dominates).
+     * Self-attention with one fused projection: x [W_q; W_k; W_v]^T gives q, k and v in one matmul, one bias add and
+     * one copy into head layout (three of each before; at d_model 64 per-op cost dominates). RoPE rotates q and k
+     * after the split; mask, window and ALiBi are one additive bias on the scaled scores.
      */
     private INDArray attention(int i, BlockCache bc) {
         INDArray qkv = linear(bc.attnIn, qkvName(i));                                   // [b*n, 3d]
         INDArray split = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4).dup('c'); // [3, b, h, n, hd]
-        bc.q = slot(split, 0);
-        bc.k = slot(split, 1);
+        boolean rope = bc.scheme.position() == PositionalEncoding.rope;
+        bc.q = rope ? rotate(slot(split, 0), false) : slot(split, 0);
+        bc.k = rope ? rotate(slot(split, 1), false) : slot(split, 1);
         bc.v = slot(split, 2);
         INDArray scores = Nd4j.matmul(bc.q, bc.k, false, true, false).muli(1 / Math.sqrt(hd)); // [b,h,n,n]
-        if (mask != null) scores = scores.reshape((long) b * heads, (long) n * n).addiRowVector(mask).reshape(b, heads, n, n);
+        INDArray bias = bias(bc.scheme);
+        if (bias != null) {
+            long perRow = bias.length(); // n*n (one bias for every head) or heads*n*n (ALiBi: one per head)
+            scores = scores.reshape((long) b * heads * n * n / perRow, perRow).addiRowVector(bias).reshape(b, heads, n, n);
+        }
+        if (capture.wantsScores()) capture.attention(i + 1, null, hideMasked(tensor(scores, (long) b, heads, n, n), bc.scheme));
         bc.p = Nd4j.exec(new SoftMax(scores, scores.ulike(), 3))[0];
+        if (capture.wantsProbabilities()) capture.attention(i + 1, tensor(bc.p, (long) b, heads, n, n), null);
         bc.o2d = fromHeads(Nd4j.matmul(bc.p, bc.v));
         return linear(bc.o2d, ModelWeights.block(i, "attn.o"));
     }
@@ -227,44 +240,97 @@ final class Nd4jTransformer {
         INDArray dSplit = Nd4j.create(dt, 3, b, heads, n, hd);
         INDArray dQ = slot(dSplit, 0), dK = slot(dSplit, 1), dV = slot(dSplit, 2);
         Nd4j.matmul(bc.p, dO, dV, true, false, false);
-        // softmax backward row by row: dS = P * (dP - sum_j dP_j P_j); masked entries have P = 0
+        // softmax backward row by row: dS = P * (dP - sum_j dP_j P_j); masked entries have P = 0 (the bias is constant)
         long rows = (long) b * heads * n;
         INDArray p2 = bc.p.reshape(rows, n), dP2 = dP.reshape(rows, n);
         Nd4j.exec(new SubOp(dP2, mul(dP2, p2).sum(true, 1), dP2)); // dP is not needed after this: in place
         INDArray dS = dP2.muli(p2).muli(1 / Math.sqrt(hd)).reshape(b, heads, n, n);
-        Nd4j.matmul(dS, bc.k, dQ, false, false, false);
-        Nd4j.matmul(dS, bc.q, dK, true, false, false);
+        if (bc.scheme.position() == PositionalEncoding.rope) { // the gradient of the rotated q, k, rotated back
+            dQ.assign(rotate(Nd4j.matmul(dS, bc.k), true));
+            dK.assign(rotate(Nd4j.matmul(dS, bc.q, true, false, false), true));
+        } else {
+            Nd4j.matmul(dS, bc.k, dQ, false, false, false);
+            Nd4j.matmul(dS, bc.q, dK, true, false, false);
+        }
         INDArray dQkv = dSplit.permute(1, 3, 0, 2, 4).dup('c').reshape((long) b * n, 3L * d);
         return linearBackward(bc.attnIn, dQkv, qkvName(i), g);
+    }
+
+    /**
+     * RoPE on [b, h, n, hd] (see {@link Rope}): x cos + (x R) sin, where R moves each dimension's partner into it and
+     * sin carries rotate-half's sign. R is orthogonal, so the transpose map, for a gradient, is dy cos + (dy sin) R^T.
+     */
+    private INDArray rotate(INDArray x, boolean transpose) {
+        INDArray cos = ropeTable("cos"), sin = ropeTable("sin"), r = ropeTable("R");
+        long rows = (long) b * heads;
+        INDArray flat = x.dup('c').reshape(rows, (long) n * hd);
+        INDArray out = flat.mulRowVector(cos);
+        if (transpose) {
+            INDArray scaled = flat.mulRowVector(sin).reshape(rows * n, hd);
+            out.addi(Nd4j.matmul(scaled, r, false, true, false).reshape(rows, (long) n * hd));
+        } else {
+            out.addi(Nd4j.matmul(flat.reshape(rows * n, hd), r).reshape(rows, (long) n * hd).muliRowVector(sin));
+        }
+        return out.reshape(b, heads, n, hd);
+    }
+
+    /** RoPE's cos and signed sin tables as [n * hd] rows, and R ([hd, hd], R[partner(k)][k] = 1), made once per pass. */
+    private INDArray ropeTable(String which) {
+        return ropeTables.computeIfAbsent(which, key -> switch (key) {
+            case "cos" -> row(Rope.cos(n, hd, c.rope()));
+            case "sin" -> row(Rope.sin(n, hd, c.rope()));
+            default -> {
+                double[] m = new double[hd * hd];
+                for (int k = 0; k < hd; k++) m[Rope.partner(k, hd, c.rope().fraction()) * hd + k] = 1;
+                yield Nd4j.create(m, new long[] {hd, hd}, 'c').castTo(dt);
+            }
+        });
+    }
+
+    private INDArray row(double[] values) {
+        return Nd4j.create(values, new long[] {1, values.length}, 'c').castTo(dt);
+    }
+
+    /**
+     * The additive score bias of a block's scheme as one row: MASKED where the mask hides key j from query i, and
+     * ALiBi's -m_h |i - j| ([heads * n * n] then, else [n * n]); null when nothing is added. One per scheme per pass.
+     */
+    private INDArray bias(BlockScheme s) {
+        boolean alibi = s.position() == PositionalEncoding.alibi;
+        if (!alibi && s.attention() == AttentionMask.bidirectional) return null;
+        return biases.computeIfAbsent(s.label(), key -> {
+            double[] slopes = alibi ? c.alibiSlopes() : new double[1];
+            double[] m = new double[slopes.length * n * n];
+            for (int h = 0; h < slopes.length; h++) {
+                for (int t = 0; t < n; t++) {
+                    for (int u = 0; u < n; u++) m[(h * n + t) * n + u] = s.attention().allows(t, u, s.window()) ? Alibi.bias(slopes[h], t, u) : MASKED;
+                }
+            }
+            return row(m);
+        });
+    }
+
+    /** Captured scores show a hidden key as -Infinity (the engine adds a large negative number instead). */
+    private Tensor hideMasked(Tensor scores, BlockScheme s) {
+        float[] v = scores.data();
+        double[] exact = scores.precise();
+        for (int k = 0; k < v.length; k++) {
+            int u = k % n, t = (k / n) % n;
+            if (!s.attention().allows(t, u, s.window())) {
+                v[k] = Float.NEGATIVE_INFINITY;
+                if (exact != null) exact[k] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        return scores;
     }
 
     private static INDArray slot(INDArray split, int k) {
         return split.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
     }
 
-    /** The fused projection's transient parameter name; its weight and bias are q, k, v stacked (see param). */
-    private static String qkvName(int i) {
+    /** The fused projection's parameter name; its weight and bias are q, k, v stacked (see {@link Params}). */
+    static String qkvName(int i) {
         return ModelWeights.block(i, "attn.qkv");
-    }
-
-    private static final String[] QKV = {"q", "k", "v"};
-
-    /** The model's parameter name of part k (0 q, 1 k, 2 v) of a fused projection's parameter. */
-    private static String part(String fused, int k) {
-        return fused.replace(".attn.qkv.", ".attn." + QKV[k] + ".");
-    }
-
-    /**
-     * Puts one gradient of {@link #backward} under the model's own names: a fused projection's gradient, rows
-     * (weight) or entries (bias) of q, k, v in that order, is split into its three parts.
-     */
-    static void putGradient(Map<String, double[]> grads, String name, double[] values) {
-        if (!name.contains(".attn.qkv.")) {
-            grads.put(name, values);
-            return;
-        }
-        int third = values.length / 3;
-        for (int k = 0; k < 3; k++) grads.put(part(name, k), java.util.Arrays.copyOfRange(values, k * third, (k + 1) * third));
     }
 
     /**
@@ -283,12 +349,6 @@ final class Nd4jTransformer {
     /** [b, heads, n, head_dim] -> [b*n, d], heads concatenated */
     private INDArray fromHeads(INDArray x) {
         return x.permute(0, 2, 1, 3).dup('c').reshape((long) b * n, d);
-    }
-
-    private INDArray causalMask() {
-        double[] m = new double[n * n];
-        for (int t = 0; t < n; t++) for (int u = t + 1; u < n; u++) m[t * n + u] = MASKED;
-        return Nd4j.create(m, new long[] {1, (long) n * n}, DataType.DOUBLE).castTo(dt);
     }
 
     /**
@@ -383,17 +443,7 @@ final class Nd4jTransformer {
     }
 
     private INDArray param(String name) {
-        INDArray p = params.get(name);
-        if (p != null) return p;
-        if (name.contains(".attn.qkv.")) { // [W_q; W_k; W_v] rows stacked, biases concatenated
-            p = Nd4j.concat(0, param(part(name, 0)), param(part(name, 1)), param(part(name, 2)));
-        } else {
-            Tensor t = w.get(name);
-            p = Nd4j.create(t.data(), t.shape(), DataType.FLOAT);
-            if (dt != DataType.FLOAT) p = p.castTo(dt);
-        }
-        params.put(name, p);
-        return p;
+        return params.get(name);
     }
 
     /**
@@ -401,18 +451,28 @@ final class Nd4jTransformer {
      * [3d], rows q, k, v): the engine splits it on the Java side, where slicing costs no native copy.
      */
     private void accumulate(Map<String, INDArray> g, String name, INDArray grad) {
-        INDArray shaped = name.contains(".attn.qkv.") ? grad : grad.reshape(w.get(name).shape());
+        INDArray shaped = Params.fused(name) ? grad : grad.reshape(param(name).shape());
         g.merge(name, shaped, INDArray::addi);
     }
 
     private void keep(String name, INDArray x2d) {
-        if (states == null) return;
-        long width = x2d.size(1);
-        int length = (int) (b * n * width);
-        // a contiguous float32 state is read straight from its buffer (no native cast and copy per state)
-        float[] data = x2d.dataType() == DataType.FLOAT && startsItsBuffer(x2d)
-                ? java.util.Arrays.copyOf(x2d.data().asFloat(), length)
-                : java.util.Arrays.copyOf(x2d.castTo(DataType.FLOAT).dup('c').data().asFloat(), length);
-        states.put(name, new Tensor(new long[] {b, n, width}, data));
+        if (!capture.wants(name)) return;
+        capture.state(name, tensor(x2d, (long) b, n, x2d.size(1)));
+    }
+
+    /**
+     * The array's values as a tensor of the given shape: float32 read straight from a contiguous buffer (no native
+     * cast and copy), float64 with its exact values kept (a float64 pass is a check and is measured as such).
+     */
+    private static Tensor tensor(INDArray a, long... shape) {
+        int length = (int) a.length();
+        if (a.dataType() == DataType.DOUBLE) {
+            double[] v = startsItsBuffer(a) ? java.util.Arrays.copyOf(a.data().asDouble(), length) : a.dup('c').data().asDouble();
+            return Tensor.ofDoubles(shape, v);
+        }
+        float[] v = a.dataType() == DataType.FLOAT && startsItsBuffer(a)
+                ? java.util.Arrays.copyOf(a.data().asFloat(), length)
+                : java.util.Arrays.copyOf(a.castTo(DataType.FLOAT).dup('c').data().asFloat(), length);
+        return new Tensor(shape, v);
     }
 }

@@ -7,6 +7,7 @@ must reproduce those states. Regenerate with:  python3 reference.py ../fixtures
 (needs python3-torch; the fixtures are committed so the test needs no Python).
 """
 import json
+import math
 import struct
 import sys
 
@@ -15,11 +16,47 @@ from torch import nn
 import torch.nn.functional as F
 
 
+def block_scheme(c, i):
+    """Block i's (0-based) position scheme and mask, as README "Position schemes" defines them."""
+    if c.get("layers_pe"):
+        pe = c["layers_pe"][i % len(c["layers_pe"])]
+    elif c.get("nope_every") and (i + 1) % c["nope_every"] == 0:
+        pe = "none"
+    else:
+        pe = c["pe"] if c["pe"] in ("rope", "alibi") else "none"
+    mask = c["layers_attention"][i % len(c["layers_attention"])] if c.get("layers_attention") else c["attention"]
+    return pe, mask
+
+
+def rotate_half(x):
+    a, b = x.chunk(2, dim=-1)
+    return torch.cat([-b, a], dim=-1)
+
+
+def rope(x, base, fraction):
+    """Rotate-half RoPE (GPT-NeoX / HF Llama) on the first r dims of each head, x [b, h, n, hd]."""
+    n, hd = x.shape[-2], x.shape[-1]
+    r = 2 * int(fraction * hd // 2)
+    inv = base ** (-torch.arange(0, r, 2, dtype=torch.float64) / r)
+    f = torch.outer(torch.arange(n, dtype=torch.float64), inv)
+    cos, sin = torch.cat([f, f], -1).cos().to(x.dtype), torch.cat([f, f], -1).sin().to(x.dtype)
+    return torch.cat([x[..., :r] * cos + rotate_half(x[..., :r]) * sin, x[..., r:]], dim=-1)
+
+
+def alibi_slopes(n, bias_max):
+    """Press et al.'s get_slopes, with 8 generalised to bias_max (MPT's alibi_bias_max)."""
+    def power_of_2(k):
+        return [2 ** (-bias_max * (h + 1) / k) for h in range(k)]
+    p = 2 ** math.floor(math.log2(n))
+    return power_of_2(p) if p == n else power_of_2(p) + power_of_2(2 * p)[0::2][:n - p]
+
+
 class Block(nn.Module):
-    def __init__(self, c):
+    def __init__(self, c, i):
         super().__init__()
         d = c["d_model"]
         self.c = c
+        self.pe, self.mask = block_scheme(c, i)
         if c["layer_norm"] != "none":
             self.ln1, self.ln2 = nn.LayerNorm(d, eps=1e-5), nn.LayerNorm(d, eps=1e-5)
         self.attn = nn.Module()
@@ -33,9 +70,17 @@ class Block(nn.Module):
         h = self.c["heads"]
         split = lambda t: t.view(b, n, h, d // h).transpose(1, 2)
         q, k, v = split(self.attn.q(x)), split(self.attn.k(x)), split(self.attn.v(x))
+        if self.pe == "rope":
+            q, k = rope(q, self.c["rope"]["base"], self.c["rope"]["fraction"]), rope(k, self.c["rope"]["base"], self.c["rope"]["fraction"])
         scores = q @ k.transpose(-2, -1) / (d // h) ** 0.5
-        if self.c["attention"] == "causal":
-            scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
+        i, j = torch.arange(n)[:, None], torch.arange(n)[None, :]
+        if self.pe == "alibi":
+            slopes = torch.tensor(alibi_slopes(h, self.c["alibi"]["bias_max"]))[:, None, None]
+            scores = scores - slopes * (i - j).abs()
+        if self.mask == "causal":
+            scores = scores.masked_fill(j > i, float("-inf"))
+        elif self.mask == "sliding_window":
+            scores = scores.masked_fill((j > i) | (j <= i - self.c["window"]), float("-inf"))
         o = scores.softmax(-1) @ v
         return self.attn.o(o.transpose(1, 2).reshape(b, n, d))
 
@@ -67,7 +112,7 @@ class NoPE(nn.Module):
         self.embed = nn.Embedding(c["vocab_size"], c["d_model"])
         if c["pe"] == "learned":
             self.pos_embed = nn.Embedding(c["max_len"], c["d_model"])
-        self.blocks = nn.ModuleList(Block(c) for _ in range(c["layers"]))
+        self.blocks = nn.ModuleList(Block(c, i) for i in range(c["layers"]))
         if c["layer_norm"] == "pre":
             self.final_ln = nn.LayerNorm(c["d_model"], eps=1e-5)
         self.unembed = nn.Linear(c["d_model"], c["vocab_size"])
@@ -106,12 +151,25 @@ CASES = {
                               layer_norm="post", residual=True, pe="learned", attention="causal"),
     "none-silu-bidirectional": dict(vocab_size=11, d_model=16, heads=4, layers=1, d_ff=24, activation="silu",
                                     layer_norm="none", residual=False, pe="none", attention="bidirectional"),
+    # Engine 2's schemes: RoPE (partial), ALiBi on a head count that is not a power of two, a sliding window,
+    # and a Command-A-like hybrid (3 sliding-window RoPE blocks : 1 global NoPE block)
+    "rope-partial-causal": dict(vocab_size=13, d_model=32, heads=2, layers=2, d_ff=40, activation="gelu",
+                                layer_norm="pre", residual=True, pe="rope", attention="causal",
+                                rope=dict(base=10000.0, fraction=0.5)),
+    "alibi-3heads": dict(vocab_size=11, d_model=24, heads=3, layers=2, d_ff=32, activation="gelu",
+                         layer_norm="pre", residual=True, pe="alibi", attention="causal"),
+    "window-nope": dict(vocab_size=9, d_model=16, heads=2, layers=2, d_ff=32, activation="relu",
+                        layer_norm="post", residual=True, pe="none", attention="sliding_window", window=3),
+    "hybrid-command-a": dict(vocab_size=13, d_model=24, heads=2, layers=4, d_ff=40, activation="silu",
+                             layer_norm="pre", residual=True, pe="rope", attention="causal", nope_every=4,
+                             layers_attention=["sliding_window", "sliding_window", "sliding_window", "causal"], window=3),
 }
 
 if __name__ == "__main__":
     out = sys.argv[1]
     torch.manual_seed(0)
     for name, c in CASES.items():
+        c = dict(dict(rope=dict(base=10000.0, fraction=1.0), alibi=dict(bias_max=8.0), window=16), **c)
         c = dict(c, dropout=0.0, max_len=16, init=dict(scheme="pytorch", std=0.02, scale=1.0))
         model = NoPE(c).eval()
         tokens = torch.randint(0, c["vocab_size"], (3, 7))

@@ -23,13 +23,13 @@ import org.nopelab.core.model.Tensor;
  */
 class PyTorchReferenceTest {
     @ParameterizedTest
-    @ValueSource(strings = {"pre-gelu-causal", "post-relu-learned", "none-silu-bidirectional"})
+    @ValueSource(strings = {"pre-gelu-causal", "post-relu-learned", "none-silu-bidirectional", "rope-partial-causal", "alibi-3heads", "window-nope", "hybrid-command-a"})
     void enginesReproducePyTorchHiddenStates(String name) throws IOException {
         Path dir = Path.of("fixtures"); // tycho-surefire runs in this bundle's folder
         ModelFile.Loaded model = ModelFile.load(dir.resolve(name + ".model.safetensors"));
         int[][] tokens = Csv.readTokens(dir.resolve(name + ".tokens.csv"));
         Map<String, Tensor> expected = Safetensors.read(dir.resolve(name + ".states.safetensors")).tensors();
-        for (TransformerEngine engine : new TransformerEngine[] {Engines.byName("nd4j"), Engines.byName("reference")}) {
+        for (TransformerEngine engine : new TransformerEngine[] {Engines.byName("nd4j"), Engines.byName("nd4j-float64"), Engines.byName("reference")}) {
             HiddenStates actual = engine.forward(model.config(), model.weights(), tokens);
             assertEquals(expected.keySet(), actual.all().keySet(), engine.name());
             for (var e : expected.entrySet()) {

@@ -49,7 +49,9 @@ class ReadmeReferenceTest {
                 collect(f, path + ".", readme, missing);
                 return;
             }
-            String def = !f.has("default") ? "(required)" : f.get("default").isTextual() ? f.get("default").asText() : f.get("default").toString();
+            boolean required = false;
+            for (JsonNode r : schema.path("required")) required |= r.asText().equals(e.getKey());
+            String def = !f.has("default") ? (required ? "(required)" : "(none)") : f.get("default").isTextual() ? f.get("default").asText() : f.get("default").toString();
             String row = row(readme, path);
             if (row == null) {
                 missing.add(path + " (no row)");

@@ -12,7 +12,7 @@ import org.nopelab.core.model.Tensor;
  * The one seam between the numerics and everything else: forward passes with capture, loss and gradients, and
  * training sessions that hold parameters and optimizer moments across steps. Every call is its own pass; nothing
  * of one pass survives into the next. Implemented by the ND4J engine (float32, or float64 for checks) and the
- * plain-Java reference (float64); {@code org.nopelab.core.engines.Engines} chooses between them.
+ * plain-Java reference (float64); the engines package chooses between them.
  */
 public interface TransformerEngine {
     /** The engine's name as experiment files write it (analysis.engine). */

@@ -174,6 +174,7 @@ public final class ExperimentReader {
                     + " hold out the rest: give at least " + MIN_PROBE_SEQUENCES + ", or set analysis.probes: false"));
         }
         checkFolderName(raw.path("name"), "/name", tree, problems);
+        Schedules.check(r, raw, tree, problems);
         checkSubjectsAndTask(r, tree, problems);
         checkSweep(raw, tree, problems);
         if (raw.at("/model/init/std").isNumber() && model.path("init").path("scheme").isTextual()
@@ -401,7 +402,7 @@ public final class ExperimentReader {
         return s != null && s.has("description") ? s.get("description").asText() : "see the schema";
     }
 
-    private static Problem at(JsonLocation l, String pointer, String message) {
+    static Problem at(JsonLocation l, String pointer, String message) {
         return new Problem(Problem.Severity.error, line(l), column(l), pointer.replaceFirst("^/", "").replace('/', '.'), message);
     }
 

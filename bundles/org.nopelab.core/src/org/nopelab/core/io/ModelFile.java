@@ -15,13 +15,16 @@ public final class ModelFile {
     public static final String CONFIG_KEY = "nopelab.model";
     public static final String FORMAT_KEY = "format";
     public static final String FORMAT = "nopelab/model/1";
+    /** Every block's scheme in words ("input none; blocks rope, rope, rope, none"): for a reader of the file, not read back. */
+    public static final String SCHEDULE_KEY = "nopelab.schedule";
 
     private ModelFile() {}
 
     public record Loaded(ModelConfig config, ModelWeights weights) {}
 
     public static void save(Path file, ModelConfig config, ModelWeights weights) throws IOException {
-        Safetensors.write(file, weights.all(), Map.of(FORMAT_KEY, FORMAT, CONFIG_KEY, Json.MAPPER.writeValueAsString(config)));
+        Safetensors.write(file, weights.all(), Map.of(FORMAT_KEY, FORMAT, CONFIG_KEY, Json.MAPPER.writeValueAsString(config),
+                SCHEDULE_KEY, config.schedule()));
     }
 
     public static Loaded load(Path file) throws IOException {

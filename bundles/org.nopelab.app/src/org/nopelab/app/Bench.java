@@ -13,11 +13,11 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.nopelab.core.bench.EngineBenchmark;
 import org.nopelab.core.bench.EngineBenchmark.Size;
+import org.nopelab.core.bench.EngineBenchmark;
 import org.nopelab.core.engines.Engines;
-import org.nopelab.core.io.Json;
 import org.nopelab.core.io.AtomicFolder;
+import org.nopelab.core.io.Json;
 
 /**
  * `nopelab bench`: NoPE Lab's engine against PyTorch on the CPU of this machine, same weights and batch. For

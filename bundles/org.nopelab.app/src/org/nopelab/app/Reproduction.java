@@ -17,11 +17,11 @@ import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.io.Json;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.reproduce.Claims;
 import org.nopelab.core.reproduce.Verdict;
 import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.run.Provenance;
-import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.theory.TheoryCheck;
 
 /**

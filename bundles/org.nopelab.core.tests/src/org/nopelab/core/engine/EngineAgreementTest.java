@@ -1,7 +1,5 @@
 package org.nopelab.core.engine;
 
-import org.nopelab.core.engine.reference.ReferenceEngine;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nopelab.core.engine.reference.ReferenceEngine;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.model.Activation;
 import org.nopelab.core.model.AttentionMask;

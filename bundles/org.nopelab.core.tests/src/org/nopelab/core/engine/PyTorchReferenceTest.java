@@ -1,7 +1,5 @@
 package org.nopelab.core.engine;
 
-import org.nopelab.core.engines.Engines;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.io.Safetensors;

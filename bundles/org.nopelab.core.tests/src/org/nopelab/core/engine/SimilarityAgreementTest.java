@@ -1,12 +1,11 @@
 package org.nopelab.core.engine;
 
-import org.nopelab.core.engines.Engines;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.metrics.SelfSimilarity;
 import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.Tensor;

@@ -1,9 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunCancelledException;
-
-import org.nopelab.core.monitor.RunMonitor;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +23,8 @@ import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
 
 /** The paper's headline measurements on small random-init models, end to end through the result folder. */
 class AnalysisTest {

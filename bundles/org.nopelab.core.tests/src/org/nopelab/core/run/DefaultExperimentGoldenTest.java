@@ -1,7 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunMonitor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.probe.PositionProbe;
 
 /**

@@ -1,7 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunMonitor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.io.Json;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.probe.PositionProbe;
 
 /** Paired subjects: random-init and trained from the same seed, side by side in one result folder. */

@@ -1,10 +1,10 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunMonitor;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+
+import org.nopelab.core.monitor.RunMonitor;
 
 /** A monitor that keeps every log line (and may look at the world when one arrives); it never cancels. */
 public final class RecordingMonitor implements RunMonitor {

@@ -1,7 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunMonitor;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +17,7 @@ import org.nopelab.core.experiment.Problem;
 import org.nopelab.core.experiment.Sweep;
 import org.nopelab.core.io.Csv;
 import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.monitor.RunMonitor;
 
 /** Sweeps: validation of the grid, expansion into cells, resumable runs, aggregation over seeds. */
 class SweepTest {

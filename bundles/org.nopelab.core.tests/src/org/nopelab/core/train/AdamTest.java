@@ -1,10 +1,9 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.engine.Adam;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.nopelab.core.engine.Adam;
 
 class AdamTest {
     static TrainConfig config(String optimizer, double weightDecay) {

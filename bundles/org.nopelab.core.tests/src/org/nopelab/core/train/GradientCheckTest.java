@@ -1,9 +1,5 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.engine.LossAndGradients;
-
-import org.nopelab.core.engine.Batch;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +9,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nopelab.core.engine.Batch;
+import org.nopelab.core.engine.LossAndGradients;
 import org.nopelab.core.engine.reference.ReferenceEngine;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.model.Activation;

@@ -1,9 +1,5 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
-import org.nopelab.core.engine.Batch;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +12,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nopelab.core.engine.Batch;
 import org.nopelab.core.model.Activation;
 import org.nopelab.core.model.AttentionMask;
 import org.nopelab.core.model.InitConfig;
@@ -25,9 +22,10 @@ import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.PositionalEncoding;
 import org.nopelab.core.model.WeightInit;
-import org.nopelab.core.run.CancelAfter;
 import org.nopelab.core.monitor.RunCancelledException;
 import org.nopelab.core.monitor.RunMonitor;
+import org.nopelab.core.monitor.TrainingPoint;
+import org.nopelab.core.run.CancelAfter;
 
 class TrainerTest {
     @TempDir

@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.nopelab.core.engine.Adam;
+import org.nopelab.core.engine.Batch;
 import org.nopelab.core.engine.HiddenStates;
-import org.nopelab.core.experiment.Experiment;
-import org.nopelab.core.experiment.ExperimentReader;
+import org.nopelab.core.engine.LossAndGradients;
 import org.nopelab.core.engine.Training;
 import org.nopelab.core.engine.TransformerEngine;
 import org.nopelab.core.engines.Engines;
+import org.nopelab.core.experiment.Experiment;
+import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.internal.nd4j.Nd4jEngine;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.io.Safetensors;
@@ -24,9 +27,6 @@ import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 import org.nopelab.core.model.WeightInit;
-import org.nopelab.core.engine.Adam;
-import org.nopelab.core.engine.Batch;
-import org.nopelab.core.engine.LossAndGradients;
 
 /**
  * NoPE Lab's side of the engine benchmark against PyTorch (issue 6): for one model size it writes the model,

@@ -1,5 +1,7 @@
 package org.nopelab.core.engine;
 
+
+
 /**
  * One batch of a task: input tokens, the token to predict at each position, and which positions count
  * (weight 1) in the loss and accuracy, e.g. only the answer digits of an addition.

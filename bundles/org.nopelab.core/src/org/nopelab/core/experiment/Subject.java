@@ -1,9 +1,9 @@
 package org.nopelab.core.experiment;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
-import java.util.List;
 
 import org.nopelab.core.model.AttentionMask;
 import org.nopelab.core.model.ModelConfig;

@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /**
  * ALiBi (Press et al. 2022): head h adds -m_h |i - j| to the score of query i and key j before the softmax. The
  * slopes are theirs: for a power-of-two head count n, m_h = 2^(-B h/n), h = 1..n, with B = 8 (bias_max, as MPT's

@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /**
  * Which keys a query sees. causal: decoder-only, keys 0..i. bidirectional: every key, the permutation-equivariant
  * control in which no position can emerge. sliding_window: causal and at most window keys back, keys

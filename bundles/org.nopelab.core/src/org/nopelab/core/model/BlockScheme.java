@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /**
  * What one block's attention does with position: the scheme applied inside attention (none = NoPE, rope or
  * alibi) and the mask (with the window of sliding_window). Resolved from the model section by

@@ -1,10 +1,10 @@
 package org.nopelab.core.model;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
-import java.util.List;
 
 /**
  * A decoder-only transformer. Defaults and one-line docs live in the experiment schema

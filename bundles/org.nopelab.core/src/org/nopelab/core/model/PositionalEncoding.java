@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /**
  * How a model knows position. NoPE (none) is the subject of the paper. learned and sinusoidal are added to the
  * token embeddings once, before block 1; rope and alibi act inside each block's attention (on q and k, or as a

@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /**
  * Rotary position embedding in the rotate-half convention of GPT-NeoX and Hugging Face Llama: of each head's
  * head_dim dimensions the first r = 2 floor(fraction head_dim / 2) are rotated, dimension k < r/2 paired with

@@ -1,5 +1,7 @@
 package org.nopelab.core.model;
 
+
+
 /** Vaswani et al. sinusoidal encoding: PE[t][2i] = sin(t / 10000^(2i/d)), PE[t][2i+1] = cos(same). */
 public final class Sinusoid {
     private Sinusoid() {}

@@ -1,6 +1,7 @@
 package org.nopelab.core.monitor;
 
 
+
 /** Progress, log and cancellation, so one runner serves the headless launcher and the workbench Jobs. */
 public interface RunMonitor {
     void begin(String task, int totalWork);

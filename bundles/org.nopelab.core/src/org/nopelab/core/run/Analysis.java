@@ -1,18 +1,15 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunCancelledException;
-
-import org.nopelab.core.monitor.RunMonitor;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.nopelab.core.engines.Engines;
+import org.nopelab.core.engine.Capture;
 import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.engine.TransformerEngine;
+import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.metrics.Bounds;
@@ -22,6 +19,8 @@ import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
 import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.probe.PositionProbe;
 
 /**
@@ -51,9 +50,12 @@ public final class Analysis {
             if (monitor.isCancelled()) throw new RunCancelledException();
             int from = k * batch, to = Math.min(samples, from + batch);
             int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
-            HiddenStates hs = engine.forward(e.model(), weights, chunk, () -> {
+            // only the analysed states are copied out of the engine (every other one costs nothing)
+            Capture capture = Capture.states(java.util.Set.copyOf(names));
+            engine.forward(e.model(), weights, chunk, capture, () -> {
                 if (monitor.isCancelled()) throw new RunCancelledException();
             });
+            HiddenStates hs = capture.captured();
             for (String n : names) acc.get(n).add(engine.similarity(hs.get(n), e.analysis().similarity()), hs.get(n));
             monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
         }

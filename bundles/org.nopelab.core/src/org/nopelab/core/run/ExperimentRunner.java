@@ -1,7 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunMonitor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import org.nopelab.core.io.RunLock;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.WeightInit;
+import org.nopelab.core.monitor.RunMonitor;
 import org.nopelab.core.train.Task;
 import org.nopelab.core.train.Trainer;
 

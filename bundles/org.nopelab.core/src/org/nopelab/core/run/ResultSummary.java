@@ -2,7 +2,10 @@ package org.nopelab.core.run;
 
 import java.util.List;
 
-/** metrics.json: one subject's scores for every analysed state. The file format is nopelab/result/1. */
+/**
+ * metrics.json: one subject's scores for every analysed state. The file format is nopelab/result/1. schedule is
+ * the model's position scheme block by block ({@code ModelConfig.schedule}); null in results from before schedules.
+ */
 public record ResultSummary(
         String format,
         String experiment,
@@ -12,6 +15,7 @@ public record ResultSummary(
         int positions,
         int samples,
         double seconds,
+        String schedule,
         TrainingSummary training,
         List<StateMetrics> states) {
 

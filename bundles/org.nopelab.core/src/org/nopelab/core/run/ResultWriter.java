@@ -1,11 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
-import org.nopelab.core.monitor.RunCancelledException;
-
-import org.nopelab.core.monitor.RunMonitor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +16,9 @@ import org.nopelab.core.io.Json;
 import org.nopelab.core.io.ModelFile;
 import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
+import org.nopelab.core.monitor.TrainingPoint;
 import org.nopelab.core.train.Trainer;
 
 /**
@@ -91,7 +88,7 @@ public final class ResultWriter {
         }
         return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
                 r.experiment().analysis().similarity().name(), r.tokens()[0].length, r.tokens().length,
-                r.seconds(), training, r.states());
+                r.seconds(), r.experiment().model().schedule(), training, r.states());
     }
 
     private static void writeCurves(AnalysisResult r, Path dir) throws IOException {

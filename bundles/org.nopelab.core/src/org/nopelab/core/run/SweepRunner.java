@@ -1,9 +1,5 @@
 package org.nopelab.core.run;
 
-import org.nopelab.core.monitor.RunCancelledException;
-
-import org.nopelab.core.monitor.RunMonitor;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +18,8 @@ import org.nopelab.core.io.Csv;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.metrics.Bounds;
 import org.nopelab.core.metrics.Estimate;
+import org.nopelab.core.monitor.RunCancelledException;
+import org.nopelab.core.monitor.RunMonitor;
 
 /**
  * Runs a sweep into OUT/NAME-sweep-HASH (HASH: the resolved file's), one complete result folder per cell and

@@ -1,7 +1,5 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +18,7 @@ import org.nopelab.core.io.Safetensors;
 import org.nopelab.core.io.Software;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.Tensor;
+import org.nopelab.core.monitor.TrainingPoint;
 
 /**
  * Training checkpoints: step-NNNNNNNN.safetensors holding the weights (same names as model files), the Adam

@@ -1,8 +1,8 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.engine.Batch;
-
 import java.util.SplittableRandom;
+
+import org.nopelab.core.engine.Batch;
 
 /**
  * A seeded data generator for next-token training. Vocabularies and lengths are our choices (the paper does

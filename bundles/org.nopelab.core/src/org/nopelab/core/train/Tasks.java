@@ -1,8 +1,8 @@
 package org.nopelab.core.train;
 
-import org.nopelab.core.engine.Batch;
-
 import java.util.SplittableRandom;
+
+import org.nopelab.core.engine.Batch;
 
 /** The paper's tasks (paper-spec §4) plus previous-token copy as a sanity task. */
 final class Tasks {

@@ -1,7 +1,5 @@
 package org.nopelab.ui.internal;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import org.nopelab.charts.ColourMap;
 import org.nopelab.charts.LineCharts;
 import org.nopelab.charts.ScoreChart;
 import org.nopelab.charts.SimilarityHeatmap;
+import org.nopelab.core.monitor.TrainingPoint;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.StateMetrics;
 import org.nopelab.core.train.Trainer;

@@ -1,7 +1,5 @@
 package org.nopelab.ui.internal;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,9 +21,10 @@ import org.nopelab.charts.ChartFiles;
 import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.experiment.Problem;
-import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.monitor.RunCancelledException;
 import org.nopelab.core.monitor.RunMonitor;
+import org.nopelab.core.monitor.TrainingPoint;
+import org.nopelab.core.run.ExperimentRunner;
 import org.nopelab.core.train.Trainer;
 import org.nopelab.core.train.TrainingDivergedException;
 import org.nopelab.ui.preferences.Setting;

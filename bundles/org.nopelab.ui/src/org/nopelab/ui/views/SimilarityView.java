@@ -1,7 +1,5 @@
 package org.nopelab.ui.views;
 
-import org.nopelab.core.monitor.TrainingPoint;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +30,7 @@ import org.eclipse.ui.part.ViewPart;
 import org.jfree.chart.JFreeChart;
 import org.nopelab.charts.ColourMap;
 import org.nopelab.charts.SimilarityHeatmap;
+import org.nopelab.core.monitor.TrainingPoint;
 import org.nopelab.core.run.ResultFolder;
 import org.nopelab.core.run.ScoreResult;
 import org.nopelab.core.run.StateMetrics;
@@ -232,7 +231,8 @@ public final class SimilarityView extends ViewPart {
         var trained = result.summary().training();
         source.setText(result.summary().experiment() + "  -  " + result.summary().samples() + " sequences x "
                 + result.summary().positions() + " positions"
-                + (trained == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", trained.task(), trained.tokenAccuracy())));
+                + (trained == null ? "  -  random init" : String.format("  -  trained on %s, held-out accuracy %.3f", trained.task(), trained.tokenAccuracy()))
+                + (result.summary().schedule() == null ? "" : "  -  " + result.summary().schedule()));
         scores.setChart(ResultCharts.scores(result));
         variance.setChart(ResultCharts.variance(result));
         probes.setChart(ResultCharts.probes(result));

@@ -8,12 +8,12 @@ import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -22,12 +22,12 @@ import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.model.Alibi;
 import org.nopelab.core.model.AttentionMask;
 import org.nopelab.core.model.BlockScheme;
-import org.nopelab.core.model.PositionalEncoding;
-import org.nopelab.core.model.Rope;
-import org.nopelab.core.model.Sinusoid;
 import org.nopelab.core.model.LayerNormPlacement;
 import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
+import org.nopelab.core.model.PositionalEncoding;
+import org.nopelab.core.model.Rope;
+import org.nopelab.core.model.Sinusoid;
 import org.nopelab.core.model.Tensor;
 
 /**

@@ -77,6 +77,21 @@ class HeadlessApplicationTest {
             }
         }
         assertArrayEquals(new long[] {12, 8, 16}, org.nopelab.core.io.Npy.read(hidden.resolve("logits.npy")).shape(), "logits over the vocabulary of 16");
+        // --attention adds each block's attention: causal rows that sum to 1 over the keys up to the query
+        Path withAttention = tmp.resolve("hidden-attention.safetensors");
+        assertEquals(HeadlessApplication.OK, run("hidden-states", "--model", dir.resolve("model.safetensors").toString(),
+                "--tokens", dir.resolve("tokens.csv").toString(), "--out", withAttention.toString(), "--attention"), errors());
+        var attention = org.nopelab.core.io.Safetensors.read(withAttention).tensors();
+        org.nopelab.core.model.Tensor probs = attention.get("layer1.attn.probs");
+        assertTrue(attention.containsKey("layer1.attn.scores") && attention.containsKey("layer1"), attention.keySet().toString());
+        int heads = (int) probs.shape()[1];
+        assertArrayEquals(new long[] {12, heads, 8, 8}, probs.shape(), "[sequences, heads, queries, keys]");
+        for (int q = 0; q < 8; q++) {
+            double sum = 0;
+            for (int k = 0; k < 8; k++) sum += probs.data()[q * 8 + k];
+            assertEquals(1, sum, 1e-5, "query " + q + " of sequence 0, head 0");
+            if (q < 7) assertEquals(0f, probs.data()[q * 8 + q + 1], "no weight on a later key");
+        }
 
         // a ragged tokens file is refused with the sequence that is off, before anything is computed
         Path ragged = tmp.resolve("ragged.csv");

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.eclipse.equinox.app.IApplication;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.nopelab.charts.ChartFiles;
-import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.engine.Capture;
 import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.ExperimentReader;
 import org.nopelab.core.experiment.ExperimentSchema;
@@ -49,7 +49,7 @@ public final class HeadlessApplication implements IApplication {
     static final String USAGE = """
             usage: nopelab run EXPERIMENT.yaml [--out DIR]   analyse, write a result folder under DIR (default ./results)
                    nopelab validate EXPERIMENT.yaml...      report every problem with line and column
-                   nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy]
+                   nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy] [--attention]
                                                              every hidden state of a saved model on given tokens
                    nopelab schema                           print the experiment schema (JSON Schema 2020-12)
                    nopelab reproduce [--quick] [--examples DIR] [--out DIR]
@@ -238,6 +238,8 @@ public final class HeadlessApplication implements IApplication {
 
     private int hiddenStates(List<String> args) throws IOException {
         Map<String, String> opts = new LinkedHashMap<>();
+        boolean attention = args.contains("--attention");
+        args = args.stream().filter(a -> !a.equals("--attention")).toList();
         List<String> extra = options(args, opts, "--model", "--tokens", "--out", "--format");
         if (!extra.isEmpty() || !opts.containsKey("--model") || !opts.containsKey("--tokens") || !opts.containsKey("--out")) {
             return usage("hidden-states needs --model, --tokens and --out");
@@ -254,14 +256,19 @@ public final class HeadlessApplication implements IApplication {
         Path tokensFile = Path.of(opts.get("--tokens"));
         int[][] tokens = tokensFile.toString().endsWith(".npy") ? Npy.readTokens(tokensFile) : Csv.readTokens(tokensFile);
         ModelCheck.checkTokens(tokens, model.config(), tokensFile);
-        HiddenStates states = Engines.byName("nd4j").forward(model.config(), model.weights(), tokens);
+        Capture capture = attention ? Capture.allStates().withAttention(true) : Capture.allStates();
+        Engines.standard().forward(model.config(), model.weights(), tokens, capture, () -> {});
+        // --attention adds layerL.attn.probs and layerL.attn.scores, [sequences, heads, positions, positions]
+        Map<String, Tensor> all = new LinkedHashMap<>(capture.captured().all());
+        all.putAll(capture.attention().all());
         if (format.equals("safetensors")) {
-            Safetensors.write(target, states.all(), Map.of("format", "nopelab/hidden-states/1"));
+            Safetensors.write(target, all, Map.of("format", "nopelab/hidden-states/1"));
         } else {
             Files.createDirectories(target);
-            for (Map.Entry<String, Tensor> e : states.all().entrySet()) Npy.write(target.resolve(e.getKey() + ".npy"), e.getValue());
+            for (Map.Entry<String, Tensor> e : all.entrySet()) Npy.write(target.resolve(e.getKey() + ".npy"), e.getValue());
         }
-        out.println("wrote " + states.all().size() + " hidden states of " + tokens.length + " sequences to " + target);
+        out.println("wrote " + capture.captured().all().size() + " hidden states" + (attention ? " and " + capture.attention().all().size() + " attention tensors" : "")
+                + " of " + tokens.length + " sequences to " + target);
         return OK;
     }
 

@@ -99,7 +99,7 @@ class ExperimentEditorTest {
     void assistProposesKeysAndValuesAndHoversDocumentFields() {
         org.eclipse.jface.text.Document doc = new org.eclipse.jface.text.Document("schema: nopelab/experiment/1\nmodel:\n  lay\n  activation: ge\n  heads: 4\n");
         int afterLay = doc.get().indexOf("lay") + 3;
-        assertEquals(java.util.List.of("layers", "layer_norm"), names(ExperimentAssist.proposals(doc, afterLay)));
+        assertEquals(java.util.List.of("layers", "layer_norm", "layers_pe", "layers_attention"), names(ExperimentAssist.proposals(doc, afterLay)));
         int afterGe = doc.get().indexOf(": ge") + 4;
         assertEquals(java.util.List.of("gelu", "gelu_tanh"), names(ExperimentAssist.proposals(doc, afterGe)));
         String hover = ExperimentAssist.hover(doc, doc.get().indexOf("heads"));
@@ -113,6 +113,20 @@ class ExperimentEditorTest {
         assertEquals(java.util.List.of("model.init.scheme", "model.init.std", "model.init.scale"), names(ExperimentAssist.proposals(sweep, afterS)));
         String gridHover = ExperimentAssist.hover(sweep, sweep.get().indexOf("model.residual"));
         assertTrue(gridHover != null && gridHover.contains("Default: true"), gridHover);
+
+        // the position schemes: keys, values and the entries of a per-block schedule, each with its doc
+        org.eclipse.jface.text.Document schemes = new org.eclipse.jface.text.Document(
+                "schema: nopelab/experiment/1\nmodel:\n  pe: \n  layers_\n  layers_pe: [rope, rope, rope, \n  nope_every: 4\n");
+        int afterPe = schemes.get().indexOf("pe: ") + 4;
+        assertEquals(java.util.List.of("none", "learned", "sinusoidal", "rope", "alibi"), names(ExperimentAssist.proposals(schemes, afterPe)));
+        int afterLayers = schemes.get().indexOf("layers_\n") + 7;
+        assertEquals(java.util.List.of("layers_pe", "layers_attention"), names(ExperimentAssist.proposals(schemes, afterLayers)));
+        int inList = schemes.get().indexOf("rope, \n") + 6;
+        ICompletionProposal[] entries = ExperimentAssist.proposals(schemes, inList);
+        assertEquals(java.util.List.of("none", "rope", "alibi"), names(entries));
+        assertTrue(entries[0].getAdditionalProposalInfo().startsWith("Per-block scheme"), entries[0].getAdditionalProposalInfo());
+        String everyHover = ExperimentAssist.hover(schemes, schemes.get().indexOf("nope_every"));
+        assertTrue(everyHover.startsWith("Shorthand for a schedule") && everyHover.contains("Range: 1 .. 48"), everyHover);
     }
 
     private static java.util.List<String> names(ICompletionProposal[] proposals) {

@@ -43,9 +43,14 @@ public final class ExperimentAssist implements IContentAssistProcessor, ITextHov
                 String prefix = before.substring(colon + 1).trim();
                 List<String> full = new ArrayList<>(path);
                 full.add(key);
-                JsonNode field = ExperimentSchema.field(full);
+                JsonNode field = ExperimentSchema.field(full), documented = field;
+                // a list of choices written in flow style (layers_pe: [rope, no): the entry being typed, from the item's values
+                if (field != null && field.has("items") && prefix.startsWith("[")) {
+                    prefix = prefix.substring(Math.max(prefix.lastIndexOf('['), prefix.lastIndexOf(',')) + 1).trim();
+                    field = field.get("items");
+                }
                 for (String v : values(field)) {
-                    if (v.startsWith(prefix)) out.add(new CompletionProposal(v, offset - prefix.length(), prefix.length(), v.length(), null, v, null, doc(field)));
+                    if (v.startsWith(prefix)) out.add(new CompletionProposal(v, offset - prefix.length(), prefix.length(), v.length(), null, v, null, doc(documented)));
                 }
             } else {
                 String prefix = before.trim().replaceFirst("^- ", "");

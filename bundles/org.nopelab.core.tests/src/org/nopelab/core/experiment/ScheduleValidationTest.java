@@ -91,6 +91,19 @@ class ScheduleValidationTest {
         assertEquals(AttentionMask.causal, local.block(0).attention(), "window replaces layers_attention: every block uses attention (causal)");
     }
 
+    /** A sweep over schemes and schedules: list values name their cells by their entries. */
+    @Test
+    void aSweepOverSchedulesNamesItsCells() {
+        ExperimentReader.Result r = read("model: {layers: 4}\nsweep:\n  grid:\n    model.pe: [none, rope, alibi]\n"
+                + "    model.layers_attention: [[causal], [sliding_window, causal]]\n");
+        assertNotNull(r.experiment(), r.problems().toString());
+        List<String> ids = r.experiment().sweep().cells().stream().map(Sweep.Cell::id).toList();
+        assertEquals(List.of("00_pe=none_layers_attention=causal", "01_pe=none_layers_attention=sliding-window-causal", "02_pe=rope_layers_attention=causal",
+                "03_pe=rope_layers_attention=sliding-window-causal", "04_pe=alibi_layers_attention=causal", "05_pe=alibi_layers_attention=sliding-window-causal"), ids);
+        Problem bad = only(read("model: {layers: 4}\nsweep:\n  grid:\n    model.layers_pe: [[rope, none, none]]\n"));
+        assertTrue(bad.message().contains("3 entries for 4 blocks"), bad.message());
+    }
+
     /** Every example file reads without error, and the hybrids resolve to the schedules their names promise. */
     @Test
     void everyExampleReads() throws IOException {

@@ -52,6 +52,11 @@ public record Sweep(Map<String, List<JsonNode>> grid, List<Long> seeds) {
 
     /** A grid value as a folder name shows it: numbers in their shortest decimal form (1.0 -> 1, 0.020 -> 0.02). */
     public static String text(JsonNode v) {
+        if (v.isArray()) { // a list value (a schedule such as [sliding_window, causal]) reads as its entries joined by '-'
+            List<String> parts = new java.util.ArrayList<>();
+            v.forEach(e -> parts.add(text(e)));
+            return String.join("-", parts);
+        }
         return v.isNumber() && !v.isIntegralNumber() && Double.isFinite(v.asDouble())
                 ? java.math.BigDecimal.valueOf(v.asDouble()).stripTrailingZeros().toString() : v.asText();
     }

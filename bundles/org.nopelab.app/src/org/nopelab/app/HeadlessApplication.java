@@ -42,7 +42,8 @@ import org.nopelab.core.train.TrainingDivergedException;
 
 /**
  * The headless entry point (application id org.nopelab.app.headless), driven by the ./nopelab script.
- * Exit codes: 0 done, 1 the run failed, 2 bad input (usage, invalid experiment, unreadable file), 130 cancelled.
+ * Exit codes: 0 done, 1 the run failed, 2 bad input (usage, invalid experiment, unreadable file), 3 a sweep gathered
+ * with cells missing, 130 cancelled.
  */
 public final class HeadlessApplication implements IApplication {
     static final int OK = 0, FAILED = 1, BAD_INPUT = 2, CANCELLED = 130;
@@ -55,7 +56,8 @@ public final class HeadlessApplication implements IApplication {
                    nopelab reproduce [--quick] [--examples DIR] [--out DIR]
                                                              run examples/paper (one experiment per claim) and write a report
                    nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md] [--profile]
-                                                             engine vs PyTorch on this CPU (./nopelab bench from a checkout)""";
+                                                             engine vs PyTorch on this CPU (./nopelab bench from a checkout)
+            """ + SweepCommands.USAGE;
 
     private final PrintStream out, err;
 
@@ -92,6 +94,7 @@ public final class HeadlessApplication implements IApplication {
             case "run" -> run(rest);
             case "validate" -> validate(rest);
             case "hidden-states" -> hiddenStates(rest);
+            case "sweep" -> new SweepCommands(this, out).run(rest);
             case "bench" -> bench(rest);
             case "reproduce" -> reproduce(rest);
             case "schema" -> {
@@ -129,7 +132,7 @@ public final class HeadlessApplication implements IApplication {
         });
     }
 
-    private interface Work {
+    interface Work {
         void run() throws IOException;
     }
 
@@ -137,7 +140,7 @@ public final class HeadlessApplication implements IApplication {
      * Runs long work so that Ctrl-C cancels it cleanly (the shutdown hook asks the monitor to stop at the next
      * batch and waits for the staging folder to be removed), mapping the outcome to an exit code.
      */
-    private int cancellable(ConsoleMonitor monitor, String cancelled, Work work) throws IOException {
+    int cancellable(ConsoleMonitor monitor, String cancelled, Work work) throws IOException {
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             monitor.cancel();
@@ -229,7 +232,7 @@ public final class HeadlessApplication implements IApplication {
     }
 
     /** Prints problems in compiler form; false if any is an error. */
-    private boolean report(Path file, List<Problem> problems) {
+    boolean report(Path file, List<Problem> problems) {
         for (Problem p : problems) err.println(p.format(file.toString()));
         long errors = problems.stream().filter(p -> p.severity() == Problem.Severity.error).count();
         if (errors > 0) err.println(file + ": " + errors + " error" + (errors == 1 ? "" : "s") + "; nothing was run");
@@ -294,7 +297,7 @@ public final class HeadlessApplication implements IApplication {
     }
 
     /** Splits "--key value" pairs into opts; returns the positional arguments. */
-    private static List<String> options(List<String> args, Map<String, String> opts, String... known) {
+    static List<String> options(List<String> args, Map<String, String> opts, String... known) {
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -309,7 +312,7 @@ public final class HeadlessApplication implements IApplication {
         return positional;
     }
 
-    private int usage(String problem) {
+    int usage(String problem) {
         err.println("nopelab: " + problem);
         err.println(USAGE);
         return BAD_INPUT;

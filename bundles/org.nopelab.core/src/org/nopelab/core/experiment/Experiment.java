@@ -21,13 +21,14 @@ public record Experiment(
         ModelConfig model,
         InputConfig input,
         AnalysisConfig analysis,
-        Sweep sweep) {
+        Sweep sweep,
+        ClusterConfig cluster) {
 
     public static final String SCHEMA_ID = "nopelab/experiment/1";
 
     /** The same experiment for one subject's model. */
     public Experiment forSubject(Subject s) {
-        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), input, analysis, sweep);
+        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), input, analysis, sweep, cluster);
     }
 
     /** True when the file declares a grid of cells to run (see {@link Sweep}). */

@@ -36,6 +36,7 @@ public record Provenance(
         int engineThreads,
         int blasThreads,
         String host,
+        String scheduler,
         String created,
         double seconds) {
 
@@ -53,7 +54,7 @@ public record Provenance(
                 System.getProperty("java.vm.name") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(), Runtime.getRuntime().availableProcessors(), String.valueOf(System.getenv("OMP_NUM_THREADS")),
-                threads[0], threads[1], hostName(), Instant.now().toString(), seconds);
+                threads[0], threads[1], hostName(), batchJob(), Instant.now().toString(), seconds);
     }
 
     /** The software that computed a result, as reuse compares it: NoPE Lab's build and ND4J's version. */
@@ -108,6 +109,18 @@ public record Provenance(
     /** The version of this NoPE Lab build (org.nopelab.core's Bundle-Version). */
     public static String bundleVersion() {
         return Software.nopelab();
+    }
+
+    /**
+     * The batch job this ran in, from the scheduler's environment: "slurm job 812_3 (array 812, task 3), partition
+     * debug, node n1"; null outside a scheduler.
+     */
+    static String batchJob() {
+        String job = System.getenv("SLURM_JOB_ID");
+        if (job == null) return null;
+        String array = System.getenv("SLURM_ARRAY_JOB_ID"), task = System.getenv("SLURM_ARRAY_TASK_ID");
+        return "slurm job " + (array != null && task != null ? array + "_" + task + " (array " + array + ", task " + task + ", job id " + job + ")" : job)
+                + ", partition " + System.getenv().getOrDefault("SLURM_JOB_PARTITION", "?") + ", node " + System.getenv().getOrDefault("SLURMD_NODENAME", "?");
     }
 
     private static String cpuModel() {

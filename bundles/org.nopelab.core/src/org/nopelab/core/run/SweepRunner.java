@@ -33,32 +33,14 @@ public final class SweepRunner {
     public static Path run(Experiment e, ObjectNode resolved, String source, Path outDir, FigureRenderer figures,
             RunMonitor monitor) throws IOException {
         long start = System.nanoTime();
-        Path dir = folder(e, resolved, outDir);
-        Files.createDirectories(dir);
-        AtomicFolder.writeString(dir.resolve("experiment.yaml"), source);
-        AtomicFolder.writeString(dir.resolve("experiment.resolved.yaml"), Json.YAML.writeValueAsString(resolved));
+        Path dir = prepare(e, resolved, source, outDir);
         List<Sweep.Cell> cells = e.sweep().cells();
-        int runs = cells.size() * e.sweep().seeds().size(), done = 0;
         monitor.log("sweep " + e.name() + ": " + cells.size() + " cells x " + e.sweep().seeds().size() + " seeds -> " + dir);
         Map<Path, FinishedRun> read = new java.util.HashMap<>(); // each finished run is read from disk once
+        int[] done = {0};
         for (Sweep.Cell c : cells) {
-            for (long seed : e.sweep().seeds()) {
-                Path target = runFolder(dir, c.id(), seed);
-                done++;
-                if (Files.isDirectory(target)) {
-                    monitor.log(String.format("[%d/%d] %s seed %d: done before, kept", done, runs, c.label(), seed));
-                    continue;
-                }
-                if (monitor.isCancelled()) throw new RunCancelledException();
-                for (Path stale : AtomicFolder.removeStale(target.getParent(), target.getFileName().toString())) monitor.log("removed " + stale + ", left by a killed run");
-                monitor.log(String.format("[%d/%d] %s seed %d", done, runs, c.label(), seed));
-                ObjectNode tree = Sweep.cellTree(resolved, c, seed);
-                tree.put("name", e.name() + "-" + c.id().replace('=', '-') + "-seed" + seed);
-                Experiment cell = ExperimentReader.fromResolved(tree);
-                // another process running the same sweep may finish this cell first: its folder is as good as ours
-                ExperimentRunner.runInto(cell, tree, Json.YAML.writeValueAsString(tree), target, AtomicFolder.Conflict.KEEP_EXISTING, figures, monitor);
-                writeSummary(dir, summarise(e, dir, read));
-            }
+            runCell(e, resolved, dir, c, figures, monitor, done);
+            writeSummary(dir, summarise(e, dir, read));
         }
         SweepSummary summary = summarise(e, dir, read);
         writeSummary(dir, summary);
@@ -69,9 +51,66 @@ public final class SweepRunner {
         return dir;
     }
 
-    /** The sweep's folder: a function of its name and resolved content only, which is what makes it resumable. */
+    /** Creates the sweep's folder with the file it runs (as written and resolved); returns it. */
+    public static Path prepare(Experiment e, ObjectNode resolved, String source, Path outDir) throws IOException {
+        Path dir = folder(e, resolved, outDir);
+        Files.createDirectories(dir);
+        AtomicFolder.writeString(dir.resolve("experiment.yaml"), source);
+        AtomicFolder.writeString(dir.resolve("experiment.resolved.yaml"), Json.YAML.writeValueAsString(resolved));
+        return dir;
+    }
+
+    /**
+     * Runs every seed of one cell that has no finished folder yet, each into its own atomically written folder:
+     * the unit of work of a local sweep and of one cluster array task alike.
+     */
+    public static void runCell(Experiment e, ObjectNode resolved, Path dir, Sweep.Cell c, FigureRenderer figures, RunMonitor monitor) throws IOException {
+        runCell(e, resolved, dir, c, figures, monitor, new int[] {c.index() * e.sweep().seeds().size()});
+    }
+
+    private static void runCell(Experiment e, ObjectNode resolved, Path dir, Sweep.Cell c, FigureRenderer figures, RunMonitor monitor, int[] done)
+            throws IOException {
+        int runs = e.sweep().cells().size() * e.sweep().seeds().size();
+        for (long seed : e.sweep().seeds()) {
+            Path target = runFolder(dir, c.id(), seed);
+            done[0]++;
+            if (Files.isDirectory(target)) {
+                monitor.log(String.format("[%d/%d] %s seed %d: done before, kept", done[0], runs, c.label(), seed));
+                continue;
+            }
+            if (monitor.isCancelled()) throw new RunCancelledException();
+            for (Path stale : AtomicFolder.removeStale(target.getParent(), target.getFileName().toString())) monitor.log("removed " + stale + ", left by a killed run");
+            monitor.log(String.format("[%d/%d] %s seed %d", done[0], runs, c.label(), seed));
+            ObjectNode tree = Sweep.cellTree(resolved, c, seed);
+            tree.put("name", e.name() + "-" + c.id().replace('=', '-') + "-seed" + seed);
+            Experiment cell = ExperimentReader.fromResolved(tree);
+            // another process running the same sweep may finish this cell first: its folder is as good as ours
+            ExperimentRunner.runInto(cell, tree, Json.YAML.writeValueAsString(tree), target, AtomicFolder.Conflict.KEEP_EXISTING, figures, monitor);
+        }
+    }
+
+    /** True when every seed of the cell has its finished folder. */
+    public static boolean isDone(Experiment e, Path dir, Sweep.Cell c) {
+        for (long seed : e.sweep().seeds()) if (!Files.isDirectory(runFolder(dir, c.id(), seed))) return false;
+        return true;
+    }
+
+    /** Rebuilds sweep.json and sweep.csv from the finished folders on disk; returns the summary. */
+    public static SweepSummary gather(Experiment e, Path dir) throws IOException {
+        SweepSummary s = summarise(e, dir);
+        writeSummary(dir, s);
+        return s;
+    }
+
+    /**
+     * The sweep's folder: a function of its name and resolved content only, which is what makes it resumable. The
+     * cluster section is left out: how cells are scheduled (partition, time limit) changes no number, so a sweep
+     * resubmitted with more time, or run locally, finds the same folder.
+     */
     public static Path folder(Experiment e, ObjectNode resolved, Path outDir) {
-        return outDir.resolve(e.name() + "-sweep-" + Provenance.sha256(resolved).substring(0, 10));
+        ObjectNode numbers = resolved.deepCopy();
+        numbers.remove("cluster");
+        return outDir.resolve(e.name() + "-sweep-" + Provenance.sha256(numbers).substring(0, 10));
     }
 
     /** Reads every finished run of the sweep back from its folders and aggregates over seeds. */
@@ -166,7 +205,7 @@ public final class SweepRunner {
                 for (SweepSummary.Layer l : subject.getValue().layers()) {
                     for (var m : l.metrics().entrySet()) {
                         List<Object> row = new ArrayList<>(List.of(c.id()));
-                        for (String k : s.grid().keySet()) row.add(c.values().get(k).asText());
+                        for (String k : s.grid().keySet()) row.add(Sweep.text(c.values().get(k)));
                         Estimate v = m.getValue();
                         row.addAll(List.of(subject.getKey(), l.layer(), m.getKey(), v.mean(), v.ci95Low(), v.ci95High(), v.n()));
                         rows.add(row);

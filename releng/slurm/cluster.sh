@@ -55,6 +55,15 @@ CONF
     export SLURM_CONF="$DIR/slurm.conf"
     slurmctld
     slurmd
+    # both must be ours and alive: another Slurm on these ports would answer sinfo instead
+    for d in slurmctld slurmd; do
+      j=0
+      until [ -s "$DIR/$d.pid" ] && kill -0 "$(cat "$DIR/$d.pid")" 2>/dev/null; do
+        j=$((j + 1))
+        [ $j -le 40 ] || { echo "cluster.sh: $d did not start (is another Slurm using ports ${SLURMCTLD_PORT:-6817}/${SLURMD_PORT:-6818}?); see $DIR/log" >&2; exit 1; }
+        sleep 0.25
+      done
+    done
     # wait for the node, not for a fixed time
     i=0
     while ! sinfo -h -o '%t' 2>/dev/null | grep -q '^idle'; do

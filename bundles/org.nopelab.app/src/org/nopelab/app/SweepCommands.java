@@ -81,7 +81,7 @@ final class SweepCommands {
             cluster = again.experiment().cluster();
         }
         Path outDir = OutputFolder.check(Path.of(opts.get("--out")), "--out");
-        SlurmSweep.Submission s = SlurmSweep.submit(read.experiment(), read.resolved(), Files.readString(file), outDir, cluster, launcher(), dryRun);
+        SlurmSweep.Submission s = SlurmSweep.submit(read.experiment(), read.resolved(), Files.readString(file), outDir, cluster, SlurmSweep.installedLauncher(), dryRun);
         if (s.cells().isEmpty()) {
             out.println("nothing to submit: every cell of " + s.dir() + " is done or queued (nopelab sweep status " + s.dir() + ")");
             return HeadlessApplication.OK;
@@ -103,13 +103,6 @@ final class SweepCommands {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " is a whole number, not '" + v + "'");
         }
-    }
-
-    /** The launcher every array task runs: this installation's (the product root holds it). */
-    private static Path launcher() {
-        String area = System.getProperty("osgi.install.area", "");
-        Path root = area.startsWith("file:") ? Path.of(java.net.URI.create(area.endsWith("/") ? area : area + "/")) : Path.of(".").toAbsolutePath();
-        return root.resolve("nopelab").normalize();
     }
 
     private int status(Path dir) throws IOException {

@@ -53,7 +53,7 @@ class SlurmSweepTest {
         SlurmSweep.Folder f = SlurmSweep.open(dir);
         List<String> states = SlurmSweep.status(f).stream().map(SlurmSweep.CellState::state).toList();
         assertEquals(List.of("not submitted", "done", "not submitted"), states);
-        assertEquals(List.of("0_pe=none", "2_pe=alibi"), SlurmSweep.missing(f).stream().map(id -> id.substring(1)).toList());
+        assertEquals(List.of("00_pe=none", "02_pe=alibi"), SlurmSweep.missing(f));
         // a dry run on it writes nothing and would submit the two cells left
         SlurmSweep.Submission s = SlurmSweep.submit(r.experiment(), r.resolved(), FILE, tmp, r.experiment().cluster(), Path.of("/x/nopelab"), true);
         assertEquals(List.of(0, 2), s.cells());

@@ -49,20 +49,39 @@ public final class Slurm {
         call(List.of("scancel", jobOrTask));
     }
 
-    /** True when the named Slurm command is on PATH. */
-    public static boolean available(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, command))) return true;
+    /**
+     * Where Slurm's commands are: the folder named by -Dnopelab.slurm.bin or NOPELAB_SLURM_BIN (clusters that keep
+     * them in /opt/slurm/bin, off PATH), else null for PATH.
+     */
+    static Path binDir() {
+        String dir = System.getProperty("nopelab.slurm.bin", System.getenv("NOPELAB_SLURM_BIN"));
+        return dir == null || dir.isBlank() ? null : Path.of(dir);
+    }
+
+    /** The named Slurm command's executable, or null when there is none. */
+    public static Path find(String command) {
+        List<String> dirs = binDir() != null ? List.of(binDir().toString()) : List.of(System.getenv().getOrDefault("PATH", "").split(":"));
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, command))) return Path.of(dir, command);
         }
-        return false;
+        return null;
+    }
+
+    /** The command's executable; a missing one is an IOException that says where it was looked for and what to do. */
+    public static Path require(String command) throws IOException {
+        Path exe = find(command);
+        if (exe == null) {
+            throw new IOException(command + " is not " + (binDir() != null ? "in " + binDir() + " (nopelab.slurm.bin)" : "on PATH")
+                    + ": this machine is not a Slurm submit host (install slurm-client, or run the sweep locally with 'nopelab run')");
+        }
+        return exe;
     }
 
     static String call(List<String> command) throws IOException {
-        if (!available(command.get(0))) {
-            throw new IOException(command.get(0) + " is not on PATH: this machine is not a Slurm submit host (install slurm-client, or run"
-                    + " the sweep locally with 'nopelab run')");
-        }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path exe = require(command.get(0));
+        List<String> argv = new ArrayList<>(command);
+        argv.set(0, exe.toString());
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         byte[] output;
         try {
             output = p.getInputStream().readAllBytes();

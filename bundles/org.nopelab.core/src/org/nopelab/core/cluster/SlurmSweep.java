@@ -50,6 +50,18 @@ public final class SlurmSweep {
     /** A sweep folder read back: its experiment (validated again) and resolved tree. */
     public record Folder(Path dir, Experiment experiment, ObjectNode resolved) {}
 
+    /** The launcher every array task runs: this installation's (the product root holds it, next to plugins/). */
+    public static Path installedLauncher() {
+        String area = System.getProperty("osgi.install.area", "");
+        Path root = area.startsWith("file:") ? Path.of(java.net.URI.create(area.endsWith("/") ? area : area + "/")) : Path.of(".").toAbsolutePath();
+        return root.resolve("nopelab").normalize();
+    }
+
+    /** True for a sweep folder handed to Slurm (it has slurm/jobs.json). */
+    public static boolean isSubmitted(Path dir) {
+        return Files.isRegularFile(slurmDir(dir).resolve("jobs.json"));
+    }
+
     public static Path slurmDir(Path dir) {
         return dir.resolve("slurm");
     }
@@ -61,6 +73,7 @@ public final class SlurmSweep {
     public static Submission submit(Experiment e, ObjectNode resolved, String source, Path outDir, ClusterConfig c, Path launcher, boolean dryRun)
             throws IOException {
         if (!e.isSweep()) throw new IllegalArgumentException("sweep submit needs a file with a sweep section (a grid of cells); run a single experiment with 'nopelab run'");
+        if (!dryRun) Slurm.require("sbatch"); // before anything else asks squeue: the first thing a user without Slurm must hear
         Path dir = SweepRunner.folder(e, resolved, outDir).toAbsolutePath();
         List<Integer> cells = new ArrayList<>();
         List<CellState> states = Files.isDirectory(dir) ? status(new Folder(dir, e, resolved)) : List.of();
@@ -73,6 +86,7 @@ public final class SlurmSweep {
         String script = script(e, dir, cells, c, launcher);
         if (dryRun || cells.isEmpty()) return new Submission(dir, cells, script, scriptFile, null);
         SweepRunner.prepare(e, resolved, source, outDir.toAbsolutePath());
+        SweepRunner.gather(e, dir); // a sweep folder from the start: views open it at 0 of N runs
         Files.createDirectories(slurmDir(dir).resolve("logs"));
         AtomicFolder.writeString(scriptFile, script);
         String job = Slurm.sbatch(scriptFile);

@@ -27,7 +27,10 @@ import org.nopelab.ui.internal.Runs;
 import org.nopelab.ui.internal.Tables;
 import org.nopelab.core.run.ResultSummary;
 import org.nopelab.core.run.StateMetrics;
+import org.nopelab.core.cluster.SlurmSweep;
+import org.nopelab.ui.internal.ClusterWatch;
 import org.nopelab.ui.internal.RunExperimentJob;
+import org.nopelab.ui.internal.SubmitSweepJob;
 import org.nopelab.ui.preferences.Setting;
 
 /**
@@ -42,6 +45,8 @@ public final class RunsView extends ViewPart {
     public record Run(String status, String experiment, String subjects, String seed, String seconds, String headline, Path folder) {}
 
     private TableViewer table;
+    /** Submissions that failed in this session, shown as rows with their reason (a missing sbatch, ...). */
+    private final List<SubmitSweepJob> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JobChangeAdapter refreshOnRunChange = new JobChangeAdapter() {
         @Override public void scheduled(IJobChangeEvent e) { refreshLater(e.getJob()); }
         @Override public void running(IJobChangeEvent e) { refreshLater(e.getJob()); }
@@ -64,6 +69,7 @@ public final class RunsView extends ViewPart {
         table.addDoubleClickListener(e -> open((Run) ((IStructuredSelection) e.getSelection()).getFirstElement()));
         Job.getJobManager().addJobChangeListener(refreshOnRunChange);
         refresh();
+        ClusterWatch.follow(); // sweeps submitted earlier: their cells' states
     }
 
     private void column(String title, int width, java.util.function.Function<Run, String> text) {
@@ -71,7 +77,8 @@ public final class RunsView extends ViewPart {
     }
 
     private void refreshLater(Job job) {
-        if (!(job instanceof RunExperimentJob) || table.getControl().isDisposed()) return;
+        if (job instanceof SubmitSweepJob submit && submit.getResult() != null && submit.failure() != null) failures.add(submit);
+        if (!(job instanceof RunExperimentJob || job instanceof SubmitSweepJob) || table.getControl().isDisposed()) return;
         table.getControl().getDisplay().asyncExec(() -> {
             if (!table.getControl().isDisposed()) refresh();
         });
@@ -83,13 +90,19 @@ public final class RunsView extends ViewPart {
         for (Job j : Job.getJobManager().find(null)) {
             if (j instanceof RunExperimentJob run) {
                 runs.add(new Run(j.getState() == Job.RUNNING ? "running" : "queued", run.getName().replaceFirst("^Run ", ""), "", "", "", "", null));
+            } else if (j instanceof SubmitSweepJob submit) {
+                runs.add(new Run("submitting", submit.experimentName(), "", "", "", "to Slurm", null));
             }
         }
+        for (SubmitSweepJob f : failures) runs.add(new Run("submit failed", f.experimentName(), "", "", "", f.failure(), null));
         Path root = Setting.resultsDir();
         if (Files.isDirectory(root)) {
             try (Stream<Path> dirs = Files.list(root)) {
                 dirs.filter(d -> ResultFolder.isResult(d) || SweepRunner.isSweep(d)).sorted(Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed())
-                        .forEach(p -> runs.add(describe(p)));
+                        .forEach(p -> {
+                            runs.add(describe(p));
+                            if (SlurmSweep.isSubmitted(p)) runs.addAll(cells(p));
+                        });
             } catch (IOException e) {
                 runs.add(new Run("error", e.getMessage(), "", "", "", "", null));
             }
@@ -101,7 +114,9 @@ public final class RunsView extends ViewPart {
         try {
             if (SweepRunner.isSweep(dir)) {
                 SweepSummary s = SweepRunner.read(dir);
-                return new Run(s.complete() ? "sweep" : "sweep, partial", s.experiment(), String.join(", ", s.subjectNames()),
+                String status = s.complete() ? "sweep" : "sweep, partial";
+                if (SlurmSweep.isSubmitted(dir)) status = clusterStatus(dir);
+                return new Run(status, s.experiment(), String.join(", ", s.subjectNames()),
                         s.seeds().toString(), "", s.runsDone() + " of " + s.runs() + " runs", dir);
             }
             List<Path> subjects = ResultFolder.subjects(dir);
@@ -123,6 +138,29 @@ public final class RunsView extends ViewPart {
         } catch (IOException | RuntimeException e) {
             return new Run("unreadable", dir.getFileName().toString(), "", "", "", e.getMessage(), dir);
         }
+    }
+
+    /** "on Slurm: done 2, running 2, pending 2", from the watch's last poll. */
+    private static String clusterStatus(Path dir) {
+        List<SlurmSweep.CellState> states = ClusterWatch.states(dir);
+        if (states == null) return ClusterWatch.error(dir) != null ? "on Slurm: unknown" : "on Slurm: asking";
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (SlurmSweep.CellState c : states) counts.merge(c.state(), 1, Integer::sum);
+        return "on Slurm: " + counts.toString().replaceAll("[{}]", "").replace("=", " ");
+    }
+
+    /** One row per cell of a submitted sweep, under its sweep's row: its state and, for a failed one, its log. */
+    private static List<Run> cells(Path dir) {
+        List<Run> out = new ArrayList<>();
+        String error = ClusterWatch.error(dir);
+        if (error != null) out.add(new Run("  status?", "  (squeue)", "", "", "", error, dir));
+        List<SlurmSweep.CellState> states = ClusterWatch.states(dir);
+        if (states == null) return out;
+        for (SlurmSweep.CellState c : states) {
+            Path seed = SweepRunner.runFolder(dir, c.id(), 1);
+            out.add(new Run("  " + c.state(), "  cell " + c.id(), "", "", "", c.detail(), c.finished() && Files.isDirectory(seed) ? seed : dir));
+        }
+        return out;
     }
 
     private void open(Run run) {

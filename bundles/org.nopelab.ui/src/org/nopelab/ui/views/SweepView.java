@@ -228,6 +228,15 @@ public final class SweepView extends ViewPart {
         return out;
     }
 
+    /** The open sweep's folder and summary (null before one is opened), for tests. */
+    public Path folder() {
+        return dir;
+    }
+
+    public SweepSummary summary() {
+        return sweep;
+    }
+
     public List<ChartCanvas> cellCharts() {
         return List.copyOf(cellCharts);
     }

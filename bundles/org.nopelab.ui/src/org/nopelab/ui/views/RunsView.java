@@ -58,7 +58,7 @@ public final class RunsView extends ViewPart {
         table = new TableViewer(parent, SWT.FULL_SELECTION | SWT.SINGLE | SWT.V_SCROLL | SWT.H_SCROLL);
         table.getTable().setHeaderVisible(true);
         table.getTable().setLinesVisible(true);
-        column("Status", 80, Run::status);
+        column("Status", 170, Run::status);
         column("Experiment", 200, Run::experiment);
         column("Subjects", 160, Run::subjects);
         column("Seed", 50, Run::seed);

@@ -124,7 +124,8 @@ public final class SweepView extends ViewPart {
         layer.setItems(IntStream.range(0, sweep.layers()).mapToObj(l -> "layer" + l).toArray(String[]::new));
         layer.select(sweep.layers() - 1);
         source.setText(sweep.experiment() + "  -  " + sweep.cells().size() + " cells x " + sweep.seeds().size() + " seeds, " + sweep.runsDone() + " of "
-                + sweep.runs() + " runs done" + (sweep.complete() ? "" : " (incomplete: run the file again to resume)") + "  -  grid: " + String.join(", ", sweep.grid().keySet()));
+                + sweep.runs() + " runs done" + (sweep.complete() ? "" : org.nopelab.core.cluster.SlurmSweep.isSubmitted(folder)
+                        ? " (on Slurm: the Runs view shows each cell; sweep submit again runs the failed ones)" : " (incomplete: run the file again to resume)") + "  -  grid: " + String.join(", ", sweep.grid().keySet()));
         source.setToolTipText(folder.toAbsolutePath().toString());
         rebuildColumns();
         refresh();

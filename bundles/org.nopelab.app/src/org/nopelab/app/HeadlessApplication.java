@@ -259,6 +259,15 @@ public final class HeadlessApplication implements IApplication {
         Path tokensFile = Path.of(opts.get("--tokens"));
         int[][] tokens = tokensFile.toString().endsWith(".npy") ? Npy.readTokens(tokensFile) : Csv.readTokens(tokensFile);
         ModelCheck.checkTokens(tokens, model.config(), tokensFile);
+        if (attention) { // probabilities and scores of every block: layers x 2 x [sequences, heads, n, n] float32, all held at once
+            var c = model.config();
+            long n = tokens[0].length, bytes = 2L * c.layers() * tokens.length * c.heads() * n * n * Float.BYTES;
+            long room = Runtime.getRuntime().maxMemory() / 2;
+            if (bytes > room) {
+                throw new IllegalArgumentException(String.format("--attention on %d sequences of %d positions needs %.1f GB for %d blocks' attention, more than"
+                        + " the %.1f GB this process can spare: give fewer sequences (or a larger NOPELAB_XMX)", tokens.length, n, bytes / 1e9, c.layers(), room / 1e9));
+            }
+        }
         Capture capture = attention ? Capture.allStates().withAttention(true) : Capture.allStates();
         Engines.standard().forward(model.config(), model.weights(), tokens, capture, () -> {});
         // --attention adds layerL.attn.probs and layerL.attn.scores, [sequences, heads, positions, positions]

@@ -296,10 +296,13 @@ public final class ExperimentReader {
             problems.add(at(tree.locate("/task/curriculum_start", false), "/task/curriculum_start", "task.curriculum_start: " + start
                     + " must lie between 2 and task.length " + length));
         }
+        if (task.path("scratchpad").asBoolean(false) && !"parity".equals(name)) {
+            problems.add(at(tree.locate("/task/scratchpad", false), "/task/scratchpad", "task.scratchpad: a running-parity scratchpad is for parity, not " + name));
+        }
         int taskVocab; // the task knows its own vocabulary: asked, not restated here
         try {
             taskVocab = org.nopelab.core.train.Task.of(new org.nopelab.core.train.TaskConfig(name, positive(task.path("p")), positive(task.path("length")),
-                    task.path("format").asText("plain"))).vocabSize();
+                    task.path("format").asText("plain"), 0, 1, task.path("scratchpad").asBoolean(false))).vocabSize();
         } catch (RuntimeException invalid) { // an invalid task section: the schema reports it
             taskVocab = 0;
         }

@@ -27,6 +27,19 @@ public interface Task {
 
     Batch sample(SplittableRandom r, int batch, Split split);
 
+    /** A model's argmax prediction at every position of some inputs ([sequences][positions] both). */
+    interface Predictor {
+        int[][] predict(int[][] tokens);
+    }
+
+    /**
+     * The accuracy of a model on an evaluation batch: teacher-forced argmax at the weighted positions, or, for a
+     * task whose answer depends on tokens the model itself writes (a scratchpad), under greedy decoding.
+     */
+    default Accuracy evaluate(Predictor model, Batch eval) {
+        return Accuracy.of(eval, model.predict(eval.inputs()));
+    }
+
     /** The task as trained at a step: itself, or a shorter version under a length curriculum. */
     default Task atStep(int step) {
         return this;
@@ -68,8 +81,11 @@ public interface Task {
             case "copy" -> Tasks.previousToken(c.length());
             case "add3" -> Tasks.add3("place_coded".equals(c.format()));
             case "modp" -> Tasks.modp(c.p());
-            case "parity" -> c.curriculumStart() > 0 ? Tasks.curriculum(Tasks.parity(c.length()), step -> Tasks.parity(
-                    Math.min(c.length(), c.curriculumStart() + step / c.curriculumSteps()))) : Tasks.parity(c.length());
+            case "parity" -> {
+                java.util.function.IntFunction<Task> ofLength = n -> c.scratchpad() ? Tasks.parityScratchpad(n) : Tasks.parity(n);
+                yield c.curriculumStart() > 0 ? Tasks.curriculum(ofLength.apply(c.length()), step -> ofLength.apply(
+                        Math.min(c.length(), c.curriculumStart() + step / c.curriculumSteps()))) : ofLength.apply(c.length());
+            }
             default -> throw new IllegalArgumentException("unknown task '" + c.name() + "' (add3, modp, parity, copy)");
         };
     }

@@ -133,6 +133,7 @@ final class Tasks {
             @Override public long inputSpace() { return full.inputSpace(); }
             @Override public Batch sample(SplittableRandom r, int batch, Split split) { return full.sample(r, batch, split); }
             @Override public Task atStep(int step) { return atStep.apply(step); }
+            @Override public Accuracy evaluate(Predictor model, Batch eval) { return full.evaluate(model, eval); }
         };
     }
 
@@ -157,5 +158,70 @@ final class Tasks {
             else key = key(q, length);
             return new Drawn(key, q);
         }, seqs -> shifted(seqs, length));
+    }
+
+    /**
+     * parity with a running-parity scratchpad: x1 p1 x2 p2 ... xL pL, bits x (ids 0/1) each followed by the parity of
+     * the bits so far, written as its own ids (2 even, 3 odd: so an x and a p are told apart by the token, not the
+     * position). Trained teacher-forced on every p; evaluated under greedy decoding, the model writing each p itself,
+     * and scored on the last one, the parity of all L bits (token accuracy) and on all p (sequence accuracy).
+     */
+    static Task parityScratchpad(int length) {
+        return new Scratchpad(length);
+    }
+
+    private record Scratchpad(int length) implements Task {
+        @Override public String name() { return "parity"; }
+        @Override public int vocabSize() { return 4; }
+        @Override public int positions() { return 2 * length - 1; }
+        @Override public long inputSpace() { return power(2, length); }
+
+        @Override
+        public Batch sample(SplittableRandom r, int size, Split split) {
+            int[][] in = new int[size][2 * length - 1], out = new int[size][2 * length - 1];
+            float[][] w = new float[size][2 * length - 1];
+            for (int s = 0; s < size; s++) {
+                int[] bits = new int[length];
+                do {
+                    for (int t = 0; t < length; t++) bits[t] = r.nextInt(2);
+                } while (holdsOut() && heldOut(key(bits, length)) != (split == Split.heldOut));
+                int running = 0;
+                for (int t = 0; t < length; t++) {
+                    running ^= bits[t];
+                    in[s][2 * t] = bits[t];
+                    out[s][2 * t] = 2 + running; // after x_t comes p_t
+                    w[s][2 * t] = 1;
+                    if (t + 1 < length) {
+                        in[s][2 * t + 1] = 2 + running;
+                        out[s][2 * t + 1] = bits[t + 1]; // the next bit is random: not counted
+                    }
+                }
+            }
+            return new Batch(in, out, w);
+        }
+
+        /** Greedy decoding: each p the model predicts is written into the input before the next one is predicted. */
+        @Override
+        public Accuracy evaluate(Predictor model, Batch eval) {
+            int b = eval.size(), n = positions();
+            int[][] in = new int[b][];
+            for (int s = 0; s < b; s++) in[s] = eval.inputs()[s].clone();
+            int[][] predicted = new int[b][n];
+            for (int t = 0; t < length; t++) {
+                int[][] p = model.predict(in); // causal: positions after 2t do not change the prediction at 2t
+                for (int s = 0; s < b; s++) {
+                    predicted[s][2 * t] = p[s][2 * t];
+                    if (2 * t + 1 < n) in[s][2 * t + 1] = p[s][2 * t];
+                }
+            }
+            long lastRight = 0, allRight = 0;
+            for (int s = 0; s < b; s++) {
+                boolean all = true;
+                for (int t = 0; t < length; t++) all &= predicted[s][2 * t] == eval.targets()[s][2 * t];
+                if (predicted[s][n - 1] == eval.targets()[s][n - 1]) lastRight++;
+                if (all) allRight++;
+            }
+            return new Accuracy((double) lastRight / b, (double) allRight / b);
+        }
     }
 }

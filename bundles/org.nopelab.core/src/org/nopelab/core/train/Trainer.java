@@ -84,7 +84,7 @@ public final class Trainer {
             if (done % c.evalInterval() == 0 || done == c.steps()) {
                 double seconds = (System.nanoTime() - windowStart) / 1e9;
                 double tokensPerSecond = windowSteps * (double) c.batchSize() * task.positions() / Math.max(seconds, 1e-9);
-                Task.Accuracy acc = evaluate(session, eval, c.batchSize());
+                Task.Accuracy acc = evaluate(task, session, eval, c.batchSize());
                 TrainingPoint row = new TrainingPoint(done, lg.loss(), lr, norm, Task.Accuracy.of(batch, lg.predictions()).token(), acc.token(), acc.sequence(), tokensPerSecond);
                 curve.add(row);
                 monitor.trainingPoint(row);
@@ -98,19 +98,20 @@ public final class Trainer {
                 lastGood = done;
             }
         }
-        Task.Accuracy last = evaluate(session, eval, c.batchSize());
+        Task.Accuracy last = evaluate(task, session, eval, c.batchSize());
         return new Outcome(session.weights(), curve, last, first, (System.nanoTime() - begin) / 1e9);
     }
 
-    /** Accuracy on a fixed evaluation set, predicted batch by batch. */
-    public static Task.Accuracy evaluate(Training session, Batch eval, int batchSize) {
-        int[][] predictions = new int[eval.size()][];
-        for (int from = 0; from < eval.size(); from += batchSize) {
-            int to = Math.min(eval.size(), from + batchSize);
-            int[][] p = session.predict(java.util.Arrays.copyOfRange(eval.inputs(), from, to));
-            System.arraycopy(p, 0, predictions, from, to - from);
-        }
-        return Task.Accuracy.of(eval, predictions);
+    /** The task's accuracy on a fixed evaluation set, predicted batch by batch. */
+    public static Task.Accuracy evaluate(Task task, Training session, Batch eval, int batchSize) {
+        return task.evaluate(tokens -> {
+            int[][] predictions = new int[tokens.length][];
+            for (int from = 0; from < tokens.length; from += batchSize) {
+                int to = Math.min(tokens.length, from + batchSize);
+                int[][] p = session.predict(java.util.Arrays.copyOfRange(tokens, from, to));
+                System.arraycopy(p, 0, predictions, from, to - from);
+            }
+            return predictions;
+        }, eval);
     }
-
 }

@@ -68,8 +68,10 @@ class ScratchpadTest {
 
     @Test
     void theScratchpadIsForParityOnly() {
-        ExperimentReader.Result r = ExperimentReader.read("schema: nopelab/experiment/1\ntask: {name: modp, scratchpad: true}\nsubjects: [{name: t, trained: true}]\n");
+        ExperimentReader.Result r = ExperimentReader.read("schema: nopelab/experiment/1\ntask: {name: modp, scratchpad: true}\nmodel: {vocab_size: 32}\n"
+                + "subjects: [{name: t, trained: true}]\n");
         Problem p = r.problems().stream().filter(x -> x.severity() == Problem.Severity.error).findFirst().orElseThrow();
+        assertEquals(1, r.problems().size(), r.problems().toString());
         assertEquals("task.scratchpad", p.path());
         assertTrue(p.message().contains("for parity, not modp"), p.message());
         ExperimentReader.Result ok = ExperimentReader.read("schema: nopelab/experiment/1\ntask: {name: parity, length: 8, scratchpad: true}\n"

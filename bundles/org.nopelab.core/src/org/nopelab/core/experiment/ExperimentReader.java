@@ -299,6 +299,30 @@ public final class ExperimentReader {
         if (task.path("scratchpad").asBoolean(false) && !"parity".equals(name)) {
             problems.add(at(tree.locate("/task/scratchpad", false), "/task/scratchpad", "task.scratchpad: a running-parity scratchpad is for parity, not " + name));
         }
+        JsonNode factors = r.path("train").path("length_factors");
+        if (trained && factors.isArray() && !factors.isEmpty()) {
+            if (!org.nopelab.core.train.LengthGeneralisation.applies(name)) {
+                problems.add(at(tree.locate("/train/length_factors", false), "/train/length_factors", "train.length_factors: " + name
+                        + " has no length to stretch; length generalisation is for copy and parity"));
+            } else {
+                int longest = 0;
+                for (JsonNode f : factors) longest = Math.max(longest, f.asInt(1));
+                int positions; // the task says how many positions its longest evaluation has
+                try {
+                    positions = org.nopelab.core.train.Task.of(new org.nopelab.core.train.TaskConfig(name, 0, positive(task.path("length")) * longest,
+                            task.path("format").asText("plain"), 0, 1, task.path("scratchpad").asBoolean(false))).positions();
+                } catch (RuntimeException invalid) {
+                    positions = 0;
+                }
+                boolean learned = "learned".equals(model.path("pe").asText());
+                for (JsonNode sub : subjects) learned |= sub.path("trained").asBoolean(false) && "learned".equals(sub.path("pe").asText());
+                int maxLen = positive(model.path("max_len"));
+                if (learned && maxLen > 0 && positions > maxLen) {
+                    problems.add(at(tree.locate("/train/length_factors", false), "/train/length_factors", "train.length_factors: the longest evaluation has "
+                            + positions + " positions but model.max_len " + maxLen + " covers fewer, so a learned encoding has no embedding for the rest; raise max_len"));
+                }
+            }
+        }
         int taskVocab; // the task knows its own vocabulary: asked, not restated here
         try {
             taskVocab = org.nopelab.core.train.Task.of(new org.nopelab.core.train.TaskConfig(name, positive(task.path("p")), positive(task.path("length")),

@@ -19,6 +19,7 @@ import org.nopelab.core.metrics.AdjacencyScore;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.WeightInit;
 import org.nopelab.core.monitor.RunMonitor;
+import org.nopelab.core.train.LengthGeneralisation;
 import org.nopelab.core.train.Task;
 import org.nopelab.core.train.Trainer;
 
@@ -81,6 +82,8 @@ public final class ExperimentRunner {
                 monitor.log(String.format("subject %s: trained in %.1fs, %s %.4f (sequences %.4f); evaluation %s", s.name(),
                         training.seconds(), Task.accuracyName(task.holdsOut()), training.evaluation().token(),
                         training.evaluation().sequence(), task.evaluationSet()));
+                training = training.withLengths(LengthGeneralisation.measure(one.model(), weights, e.task(), e.train(), e.dataSeed()));
+                if (!training.lengths().isEmpty()) monitor.log("subject " + s.name() + ": length generalisation " + LengthGeneralisation.describe(training.lengths()));
             }
             monitor.log("subject " + s.name() + ": analysing");
             results.add(Analysis.run(one, weights, monitor).withTraining(training));

@@ -23,7 +23,8 @@ public record ResultSummary(
 
     /** How a trained subject was trained; null for random-init subjects. */
     public record TrainingSummary(String task, int steps, double tokenAccuracy, double sequenceAccuracy,
-            double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep, Boolean heldOut, String evaluation) {
+            double finalLoss, double seconds, double stepsPerSecond, int resumedFromStep, Boolean heldOut, String evaluation,
+            @com.fasterxml.jackson.annotation.JsonProperty("length_generalisation") List<org.nopelab.core.train.LengthGeneralisation.Point> lengthGeneralisation) {
         /** "held-out accuracy", or plain "accuracy" where the evaluation could not be held out. */
         public String accuracyName() {
             return org.nopelab.core.train.Task.accuracyName(!Boolean.FALSE.equals(heldOut)); // files from before the split: held out

@@ -84,7 +84,8 @@ public final class ResultWriter {
             int steps = r.experiment().train().steps();
             training = new ResultSummary.TrainingSummary(r.experiment().task().name(), steps, t.evaluation().token(),
                     t.evaluation().sequence(), last == null ? Double.NaN : last.loss(), t.seconds(),
-                    (steps - t.resumedFromStep()) / Math.max(t.seconds(), 1e-9), t.resumedFromStep(), task.holdsOut(), task.evaluationSet());
+                    (steps - t.resumedFromStep()) / Math.max(t.seconds(), 1e-9), t.resumedFromStep(), task.holdsOut(), task.evaluationSet(),
+                    t.lengths() == null || t.lengths().isEmpty() ? null : t.lengths());
         }
         return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
                 r.experiment().analysis().similarity().name(), r.tokens()[0].length, r.tokens().length,

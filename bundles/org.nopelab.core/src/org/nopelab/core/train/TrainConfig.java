@@ -18,7 +18,14 @@ public record TrainConfig(
         @JsonProperty("clip_norm") double clipNorm,
         @JsonProperty("eval_interval") int evalInterval,
         @JsonProperty("eval_samples") int evalSamples,
-        @JsonProperty("checkpoint_interval") int checkpointInterval) {
+        @JsonProperty("checkpoint_interval") int checkpointInterval,
+        @JsonProperty("length_factors") java.util.List<Integer> lengthFactors) {
+
+    /** A train section without length-generalisation factors (the shape before they existed). */
+    public TrainConfig(int steps, int batchSize, double lr, double beta1, double beta2, double eps, double weightDecay, String optimizer, int warmup,
+            String schedule, double minLr, double clipNorm, int evalInterval, int evalSamples, int checkpointInterval) {
+        this(steps, batchSize, lr, beta1, beta2, eps, weightDecay, optimizer, warmup, schedule, minLr, clipNorm, evalInterval, evalSamples, checkpointInterval, null);
+    }
 
     /** The optimizer settings the engine's training session applies. */
     public org.nopelab.core.engine.Adam.Settings adam() {

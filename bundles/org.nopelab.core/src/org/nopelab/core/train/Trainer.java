@@ -28,7 +28,13 @@ public final class Trainer {
     private Trainer() {}
 
 
-    public record Outcome(ModelWeights weights, List<TrainingPoint> curve, Task.Accuracy evaluation, int resumedFromStep, double seconds) {}
+    public record Outcome(ModelWeights weights, List<TrainingPoint> curve, Task.Accuracy evaluation, int resumedFromStep, double seconds,
+            List<LengthGeneralisation.Point> lengths) {
+        /** The same outcome with its length-generalisation points, measured after training. */
+        public Outcome withLengths(List<LengthGeneralisation.Point> points) {
+            return new Outcome(weights, curve, evaluation, resumedFromStep, seconds, List.copyOf(points));
+        }
+    }
 
     public static Outcome train(ModelConfig model, ModelWeights start, Task task, TrainConfig c, long dataSeed,
             Path checkpointDir, String experimentHash, RunMonitor monitor) throws IOException {
@@ -99,7 +105,7 @@ public final class Trainer {
             }
         }
         Task.Accuracy last = evaluate(task, session, eval, c.batchSize());
-        return new Outcome(session.weights(), curve, last, first, (System.nanoTime() - begin) / 1e9);
+        return new Outcome(session.weights(), curve, last, first, (System.nanoTime() - begin) / 1e9, List.of());
     }
 
     /** The task's accuracy on a fixed evaluation set, predicted batch by batch. */

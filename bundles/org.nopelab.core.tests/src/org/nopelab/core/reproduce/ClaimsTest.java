@@ -42,7 +42,33 @@ class ClaimsTest {
     @Test
     void claimsWithoutTheirExperimentsAreNotRunRatherThanJudged() throws Exception {
         List<Verdict> verdicts = Claims.all(Map.of(), List.of());
-        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "PE"), verdicts.stream().map(Verdict::id).toList());
+        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "PE", "LG"), verdicts.stream().map(Verdict::id).toList());
         assertTrue(verdicts.stream().allMatch(v -> v.status() == Verdict.Status.not_run && v.numbers().isEmpty()), verdicts.toString());
+    }
+
+    /** Length generalisation is judged at the longest factor: NoPE must lead learned and sinusoidal PE by 0.05. */
+    @Test
+    void lengthGeneralisationNeedsNopeAheadOfBothContrasts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        write(tmp, "nope", 0.985, 0.654);
+        write(tmp, "learned", 1.0, 0.315);
+        write(tmp, "sinusoidal", 1.0, 0.297);
+        Verdict v = Claims.lengthGeneralisation(tmp);
+        assertEquals(Verdict.Status.holds, v.status(), v.summary());
+        assertTrue(v.summary().contains("nope 0.654") && v.summary().contains("at 4x"), v.summary());
+        assertEquals(6, v.numbers().size());
+        write(tmp, "sinusoidal", 1.0, 0.62); // within 0.05 of NoPE: not beaten
+        assertEquals(Verdict.Status.partly, Claims.lengthGeneralisation(tmp).status());
+        write(tmp, "learned", 1.0, 0.9);
+        assertEquals(Verdict.Status.fails, Claims.lengthGeneralisation(tmp).status());
+    }
+
+    private static void write(java.nio.file.Path dir, String subject, double atOne, double atFour) throws java.io.IOException {
+        var points = List.of(new org.nopelab.core.train.LengthGeneralisation.Point(1, 16, atOne, atOne, true),
+                new org.nopelab.core.train.LengthGeneralisation.Point(4, 64, atFour, atFour, true));
+        var training = new org.nopelab.core.run.ResultSummary.TrainingSummary("copy", 600, atOne, atOne, 0.01, 10, 60, 0, true, "held out", points);
+        var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "lg-" + subject, "", "nd4j", "cosine", 16, 8, 1,
+                "input none; blocks none, none", training, List.of());
+        java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(subject));
+        org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
     }
 }

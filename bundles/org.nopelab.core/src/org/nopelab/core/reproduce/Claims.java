@@ -43,6 +43,7 @@ public final class Claims {
         out.add(bidirectional(runs.get("6-bidirectional-control")));
         out.add(theory(runs.get("7-theory-t1"), theoryChecks));
         out.add(peContrast(runs.get("8-pe-variants")));
+        out.add(lengthGeneralisation(runs.get("9-length-generalisation")));
         return out;
     }
 
@@ -374,6 +375,52 @@ public final class Claims {
         if (total == 0) return notRun("7", claim, "7-theory-t1");
         Status status = agree == total ? Status.holds : agree > 0 ? Status.partly : Status.fails;
         return new Verdict("7", claim, status, agree + " of " + total + " theory checks agree within sampling error.", List.of("7-theory-t1", "TheoryCheck (built in)"), numbers, figures);
+    }
+
+    /** How much more of its accuracy NoPE must keep at the longest length than a PE contrast to count as extrapolating better. */
+    public static final double BETTER = 0.05;
+
+    /**
+     * Claim LG, beyond the paper (Kazemnejad et al. 2023): trained at one length, NoPE keeps more of its accuracy
+     * at longer ones than learned and sinusoidal PE. Judged at the longest factor; RoPE and ALiBi are reported
+     * beside them, not judged.
+     */
+    static Verdict lengthGeneralisation(Path dir) throws IOException {
+        String claim = "Beyond the paper (Kazemnejad et al. 2023): trained at one length, NoPE extrapolates to longer sequences better than"
+                + " learned and sinusoidal PE.";
+        if (dir == null) return notRun("LG", claim, "9-length-generalisation");
+        List<Verdict.Number> numbers = new ArrayList<>();
+        List<Series> lines = new ArrayList<>();
+        Map<String, Double> longest = new java.util.LinkedHashMap<>();
+        int factor = 0;
+        for (Path subject : ResultFolder.subjects(dir)) {
+            String name = subject.getFileName().toString();
+            var t = ResultFolder.open(subject).summary().training();
+            if (t == null || t.lengthGeneralisation() == null || t.lengthGeneralisation().isEmpty()) continue;
+            var points = t.lengthGeneralisation();
+            for (var p : points) {
+                numbers.add(new Verdict.Number(name + " token accuracy at x" + p.factor() + " (length " + p.length() + ")", exact(p.tokenAccuracy()), null, null,
+                        p.heldOut() ? "held out" : "not held out"));
+            }
+            var last = points.get(points.size() - 1);
+            factor = last.factor();
+            longest.put(name, last.tokenAccuracy());
+            lines.add(new Series(name, points.stream().mapToDouble(p -> p.factor()).toArray(), points.stream().map(p -> exact(p.tokenAccuracy())).toArray(Estimate[]::new)));
+        }
+        Double nope = longest.get("nope"), learned = longest.get("learned"), sinusoidal = longest.get("sinusoidal");
+        if (nope == null || learned == null || sinusoidal == null) {
+            return new Verdict("LG", claim, Status.not_run, "needs trained subjects nope, learned and sinusoidal with train.length_factors",
+                    List.of("9-length-generalisation"), numbers, List.of());
+        }
+        int beaten = (nope >= learned + BETTER ? 1 : 0) + (nope >= sinusoidal + BETTER ? 1 : 0);
+        Status status = beaten == 2 ? Status.holds : beaten == 1 ? Status.partly : Status.fails;
+        List<String> others = new ArrayList<>();
+        longest.forEach((k, v) -> others.add(String.format("%s %.3f", k, v)));
+        String summary = String.format("token accuracy at %dx the trained length: %s (NoPE must lead a contrast by %.2f to count).", factor,
+                String.join(", ", others), BETTER);
+        Figure figure = new Figure("claim9-length", "Copy accuracy at k x the trained length", "length factor k", "held-out token accuracy",
+                Figure.Kind.estimates, lines, null, false, null);
+        return new Verdict("LG", claim, status, summary, List.of("9-length-generalisation"), numbers, List.of(figure));
     }
 
     static Verdict peContrast(Path dir) throws IOException {

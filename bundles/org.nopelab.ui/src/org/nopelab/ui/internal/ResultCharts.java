@@ -76,8 +76,14 @@ public final class ResultCharts {
     /** Null for a random-init result. */
     public static JFreeChart training(ResultFolder r) throws IOException {
         Map<String, double[]> curve = r.trainingCurve();
-        return curve.isEmpty() ? null : LineCharts.training(r.summary().experiment() + " - training",
-                curve.get("step"), curve.get("loss"), curve.get("eval_token_accuracy"));
+        if (curve.isEmpty()) return null;
+        JFreeChart chart = LineCharts.training(r.summary().experiment() + " - training", curve.get("step"), curve.get("loss"), curve.get("eval_token_accuracy"));
+        var t = r.summary().training();
+        if (t != null && t.lengthGeneralisation() != null && !t.lengthGeneralisation().isEmpty()) { // how the trained model does at other lengths
+            chart.addSubtitle(new org.jfree.chart.title.TextTitle("length generalisation, " + t.accuracyName() + ": "
+                    + org.nopelab.core.train.LengthGeneralisation.describe(t.lengthGeneralisation())));
+        }
+        return chart;
     }
 
     /** The curve of a run still training, from its evaluation points so far. */

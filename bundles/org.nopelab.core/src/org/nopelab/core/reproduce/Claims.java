@@ -388,7 +388,8 @@ public final class Claims {
     static Verdict lengthGeneralisation(Path dir) throws IOException {
         String claim = "Beyond the paper (Kazemnejad et al. 2023): trained at one length, NoPE extrapolates to longer sequences better than"
                 + " learned and sinusoidal PE.";
-        if (dir == null) return notRun("LG", claim, "9-length-generalisation");
+        String experiment = "9-length-generalisation";
+        if (dir == null) return notRun("LG", claim, experiment);
         List<Verdict.Number> numbers = new ArrayList<>();
         List<Series> lines = new ArrayList<>();
         Map<String, Double> longest = new java.util.LinkedHashMap<>();
@@ -410,7 +411,7 @@ public final class Claims {
         Double nope = longest.get("nope"), learned = longest.get("learned"), sinusoidal = longest.get("sinusoidal");
         if (nope == null || learned == null || sinusoidal == null) {
             return new Verdict("LG", claim, Status.not_run, "needs trained subjects nope, learned and sinusoidal with train.length_factors",
-                    List.of("9-length-generalisation"), numbers, List.of());
+                    List.of(experiment), numbers, List.of());
         }
         int beaten = (nope >= learned + BETTER ? 1 : 0) + (nope >= sinusoidal + BETTER ? 1 : 0);
         Status status = beaten == 2 ? Status.holds : beaten == 1 ? Status.partly : Status.fails;
@@ -420,7 +421,7 @@ public final class Claims {
                 String.join(", ", others), BETTER);
         Figure figure = new Figure("claim9-length", "Copy accuracy at k x the trained length", "length factor k", "held-out token accuracy",
                 Figure.Kind.estimates, lines, null, false, null);
-        return new Verdict("LG", claim, status, summary, List.of("9-length-generalisation"), numbers, List.of(figure));
+        return new Verdict("LG", claim, status, summary, List.of(experiment), numbers, List.of(figure));
     }
 
     static Verdict peContrast(Path dir) throws IOException {

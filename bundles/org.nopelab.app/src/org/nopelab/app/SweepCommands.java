@@ -108,12 +108,10 @@ final class SweepCommands {
     private int status(Path dir) throws IOException {
         SlurmSweep.Folder f = SlurmSweep.open(dir);
         List<SlurmSweep.CellState> states = SlurmSweep.status(f);
-        Map<String, Integer> counts = new LinkedHashMap<>();
         for (SlurmSweep.CellState s : states) {
-            counts.merge(s.state(), 1, Integer::sum);
             out.printf("%-14s %s%s%n", s.state(), s.id(), s.detail().isEmpty() ? "" : "  (" + s.detail() + ")");
         }
-        out.println(f.experiment().name() + ": " + counts.toString().replaceAll("[{}]", "").replace("=", " "));
+        out.println(f.experiment().name() + ": " + SlurmSweep.counts(states));
         return HeadlessApplication.OK;
     }
 

@@ -47,6 +47,15 @@ public final class SlurmSweep {
         }
     }
 
+    /** "done 4, running 2": how many cells are in each state, in the order states first appear. */
+    public static String counts(List<CellState> states) {
+        Map<String, Integer> n = new java.util.LinkedHashMap<>();
+        for (CellState s : states) n.merge(s.state(), 1, Integer::sum);
+        List<String> parts = new ArrayList<>();
+        n.forEach((state, count) -> parts.add(state + " " + count));
+        return String.join(", ", parts);
+    }
+
     /** A sweep folder read back: its experiment (validated again) and resolved tree. */
     public record Folder(Path dir, Experiment experiment, ObjectNode resolved) {}
 

@@ -342,7 +342,7 @@ public final class ExperimentReader {
     }
 
     /** The value if it is a whole number >= 1, else 0 (the schema reports what is wrong with it). */
-    private static int positive(JsonNode n) {
+    static int positive(JsonNode n) {
         return n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 ? n.asInt() : 0;
     }
 

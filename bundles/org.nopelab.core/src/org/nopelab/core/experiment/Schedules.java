@@ -18,9 +18,9 @@ final class Schedules {
 
     static void check(JsonNode r, JsonNode raw, LocatedTree tree, List<Problem> problems) {
         JsonNode model = r.path("model");
-        int layers = whole(model.path("layers")), seqLen = whole(r.path("input").path("seq_len"));
+        int layers = ExperimentReader.positive(model.path("layers")), seqLen = ExperimentReader.positive(r.path("input").path("seq_len"));
         if (layers == 0) return;
-        int headDim = whole(model.path("d_model")) / Math.max(1, whole(model.path("heads")));
+        int headDim = ExperimentReader.positive(model.path("d_model")) / Math.max(1, ExperimentReader.positive(model.path("heads")));
         one(model, "/model", layers, headDim, seqLen, tree, problems);
         JsonNode subjects = raw.path("subjects");
         for (int i = 0; subjects.isArray() && i < subjects.size(); i++) {
@@ -57,7 +57,7 @@ final class Schedules {
             }
         }
         JsonNode every = m.path("nope_every");
-        if (whole(every) > 0) {
+        if (ExperimentReader.positive(every) > 0) {
             if (m.has("layers_pe")) {
                 problems.add(error(tree, at + "/nope_every", name + ".nope_every: give either layers_pe or nope_every, not both (layers_pe already names every block's scheme)"));
             } else if (!PositionalEncoding.rope.name().equals(pe) && !PositionalEncoding.alibi.name().equals(pe)) {
@@ -78,7 +78,7 @@ final class Schedules {
         }
         boolean window = "sliding_window".equals(m.path("attention").asText()) && !m.has("layers_attention");
         for (JsonNode e : m.path("layers_attention")) window |= "sliding_window".equals(e.asText());
-        int w = whole(m.path("window"));
+        int w = ExperimentReader.positive(m.path("window"));
         if (window && w > 0 && seqLen > 0 && w >= seqLen) {
             problems.add(warning(tree, m.has("window") && at.startsWith("/subjects") ? at + "/window" : "/model/window", name + ".window: " + w
                     + " keys cover all of input.seq_len " + seqLen + ", so sliding_window attends as globally as causal"));
@@ -98,9 +98,5 @@ final class Schedules {
     private static Problem warning(LocatedTree tree, String pointer, String message) {
         Problem p = error(tree, pointer, message);
         return new Problem(Problem.Severity.warning, p.line(), p.column(), p.path(), p.message());
-    }
-
-    private static int whole(JsonNode n) {
-        return n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 1 ? n.asInt() : 0;
     }
 }

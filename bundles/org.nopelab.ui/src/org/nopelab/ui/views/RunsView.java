@@ -144,9 +144,7 @@ public final class RunsView extends ViewPart {
     private static String clusterStatus(Path dir) {
         List<SlurmSweep.CellState> states = ClusterWatch.states(dir);
         if (states == null) return ClusterWatch.error(dir) != null ? "on Slurm: unknown" : "on Slurm: asking";
-        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-        for (SlurmSweep.CellState c : states) counts.merge(c.state(), 1, Integer::sum);
-        return "on Slurm: " + counts.toString().replaceAll("[{}]", "").replace("=", " ");
+        return "on Slurm: " + SlurmSweep.counts(states);
     }
 
     /** One row per cell of a submitted sweep, under its sweep's row: its state and, for a failed one, its log. */

@@ -275,21 +275,21 @@ public final class ReferenceEngine implements TransformerEngine {
         return y;
     }
 
+    /** [sequences][positions][width] as a [sequences, positions, width] tensor. */
     private static Tensor pack(double[][][] v) {
-        int b = v.length, n = v[0].length, d = v[0][0].length;
-        double[] a = new double[b * n * d];
-        int p = 0;
-        for (double[][] seq : v) for (double[] row : seq) for (double x : row) a[p++] = x;
-        return Tensor.ofDoubles(new long[] {b, n, d}, a); // float64 through the metrics: this engine is the check
+        return pack(v, new long[] {v.length, v[0].length, v[0][0].length});
     }
 
     /** [sequences][heads * n][n] -> [sequences, heads, n, n]. */
     private static Tensor heads(double[][][] v, int heads) {
-        if (v == null) return null;
-        int b = v.length, rows = v[0].length, n = v[0][0].length;
-        double[] a = new double[b * rows * n];
+        return v == null ? null : pack(v, new long[] {v.length, heads, v[0].length / heads, v[0][0].length});
+    }
+
+    /** The values in row-major order under the given shape, float64 through the metrics: this engine is the check. */
+    private static Tensor pack(double[][][] v, long[] shape) {
+        double[] a = new double[v.length * v[0].length * v[0][0].length];
         int p = 0;
         for (double[][] seq : v) for (double[] row : seq) for (double x : row) a[p++] = x;
-        return Tensor.ofDoubles(new long[] {b, heads, rows / heads, n}, a);
+        return Tensor.ofDoubles(shape, a);
     }
 }

@@ -110,8 +110,14 @@ public final class Nd4jEngine implements TransformerEngine {
         });
     }
 
-    /** ND4J's release, from its jar's Maven properties. */
+    private static final String VERSION = readVersion();
+
+    /** ND4J's release, from its jar's Maven properties (read once: it cannot change while the process runs). */
     public static String version() {
+        return VERSION;
+    }
+
+    private static String readVersion() {
         try (java.io.InputStream in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
             java.util.Properties p = new java.util.Properties();
             if (in != null) p.load(in);
@@ -160,12 +166,11 @@ public final class Nd4jEngine implements TransformerEngine {
     public LossAndGradients lossAndGradients(ModelConfig c, ModelWeights w, Batch batch) {
         return Nd4jContext.call(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-train")) {
-                Nd4jPass pass = new Nd4jPass(c, Params.of(w, dt), batch.inputs(), dt);
-                int[][] predictions = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
                 double[] loss = new double[1];
+                int[][][] predictions = new int[1][][];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                pass.backward(batch.targets(), batch.weights(), loss).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
-                return new LossAndGradients(loss[0], grads, predictions);
+                step(c, Params.of(w, dt), batch, dt, loss, predictions).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
+                return new LossAndGradients(loss[0], grads, predictions[0]);
             }
         });
     }
@@ -175,7 +180,7 @@ public final class Nd4jEngine implements TransformerEngine {
         return new Nd4jTraining(c, w, dt, adam, optimizerState, stepsDone);
     }
 
-    /** One training step's pass in the session's workspace: loss, gradients (fused names) and predictions. */
+    /** One pass with its backward in the caller's workspace: loss, gradients (fused names) and predictions. */
     static Map<String, INDArray> step(ModelConfig c, Params params, Batch batch, DataType dt, double[] loss, int[][][] predictions) {
         Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt);
         predictions[0] = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());

@@ -138,13 +138,14 @@ final class Nd4jTraining implements Training {
     private Map<String, Tensor> unfuse(Map<String, INDArray> arrays, String prefix) {
         return Nd4jContext.call(() -> {
             Map<String, Tensor> out = new LinkedHashMap<>();
+            Map<String, double[]> read = new java.util.HashMap<>(); // a fused array is read once for its q, k and v
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
                 String name = e.getKey(), fused = Params.fusedName(name);
                 int part = fused == null ? 0 : Params.partOf(name);
-                INDArray a = arrays.get(fused == null ? name : fused);
+                String stored = fused == null ? name : fused;
                 long size = 1;
                 for (long s : e.getValue()) size *= s;
-                double[] all = a.data().asDouble();
+                double[] all = read.computeIfAbsent(stored, k -> arrays.get(k).data().asDouble());
                 double[] mine = java.util.Arrays.copyOfRange(all, (int) (part * size), (int) ((part + 1) * size));
                 out.put(prefix + name, dt == DataType.DOUBLE ? Tensor.ofDoubles(e.getValue(), mine) : floats(e.getValue(), mine));
             }

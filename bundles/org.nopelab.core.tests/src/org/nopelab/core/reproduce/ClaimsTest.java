@@ -71,4 +71,52 @@ class ClaimsTest {
         java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(subject));
         org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
     }
+
+    /**
+     * Claim 2 on one task: learned, and the trained model keeps the pattern on uniform tokens and, where the
+     * random-init model shows it there, on the task's own inputs; inputs where even random init has none are
+     * reported as unable to test, not held against the claim.
+     */
+    @Test
+    void trainedPatternIsJudgedOnUniformAndTaskInputs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        double chance = 0.068; // ap_nn's chance at 30 positions
+        java.nio.file.Path run = tmp.resolve("parity");
+        subject(run, "random", chance, 30, null, 0.06, 0.18, 0.20);
+        subject(run, "trained", chance, 30, 0.99, 0.06, 0.17, 0.16);
+        subject(run, "random-on-task", chance, 31, null, 0.0, 0.0, 0.0);
+        subject(run, "trained-on-task", chance, 31, 0.99, 0.0, 0.02, 0.04);
+        Verdict v = Claims.trained(Map.of("2-trained-parity", run));
+        // one task of three needed for "holds": partly, with the uniform rows counted and the task inputs excused
+        assertEquals(Verdict.Status.partly, v.status(), v.summary());
+        assertTrue(v.summary().contains("on uniform tokens in 2 of 2 layers") && v.summary().contains("show no pattern even at random init"), v.summary());
+        assertEquals(List.of("claim2-parity", "claim2-parity-on-task"), v.figures().stream().map(Verdict.Figure::file).toList());
+
+        // task inputs that do show the pattern at random init must keep it after training
+        subject(run, "random-on-task", chance, 31, null, 0.06, 0.18, 0.20);
+        Verdict lost = Claims.trained(Map.of("2-trained-parity", run));
+        assertTrue(lost.summary().contains("on its own 31-position inputs 0 of 2 layers"), lost.summary());
+        assertEquals(Verdict.Status.fails, lost.status(), lost.summary());
+
+        // not learned: no evidence, whatever the pattern does
+        subject(run, "trained", chance, 30, 0.55, 0.06, 0.17, 0.16);
+        subject(run, "trained-on-task", chance, 31, 0.55, 0.06, 0.17, 0.16);
+        assertTrue(Claims.trained(Map.of("2-trained-parity", run)).summary().contains("not learned, so no evidence"));
+        assertEquals(Verdict.Status.fails, Claims.trained(Map.of("2-trained-parity", run)).status());
+    }
+
+    /** A subject folder with ap_nn per layer (tight intervals of +-0.005) and, when trained, its held-out accuracy. */
+    private static void subject(java.nio.file.Path dir, String name, double chance, int positions, Double accuracy, double... apNN) throws java.io.IOException {
+        List<org.nopelab.core.run.StateMetrics> states = new java.util.ArrayList<>();
+        for (int l = 0; l < apNN.length; l++) {
+            var score = new org.nopelab.core.run.ScoreResult(apNN[l], new org.nopelab.core.metrics.Estimate(apNN[l], apNN[l] - 0.005, apNN[l] + 0.005, 256), chance);
+            states.add(new org.nopelab.core.run.StateMetrics("layer" + l, l, Map.of(org.nopelab.core.metrics.AdjacencyScore.ap_nn, score), new double[0],
+                    new org.nopelab.core.metrics.Estimate[0], null, null, null, null));
+        }
+        var training = accuracy == null ? null : new org.nopelab.core.run.ResultSummary.TrainingSummary("parity", 1500, accuracy, accuracy, 0.01, 10, 60, 0, true,
+                "held out", List.of());
+        var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "claim2-" + name, "", "nd4j", "cosine", positions, 256, 1,
+                "input none; blocks none, none", training, states);
+        java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(name));
+        org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
+    }
 }

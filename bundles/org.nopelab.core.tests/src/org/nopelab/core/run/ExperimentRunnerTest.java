@@ -86,4 +86,35 @@ class ExperimentRunnerTest {
             assertEquals(java.util.List.of(), left.toList(), "checkpoints are removed once the result is complete");
         }
     }
+
+    /** One trained model analysed on uniform tokens and on its task's inputs: trained once, analysed twice. */
+    @Test
+    void subjectsThatDifferOnlyInTheirInputsShareOneTraining() throws IOException {
+        String text = """
+                schema: nopelab/experiment/1
+                name: two-inputs
+                task: {name: add3, format: place_coded}
+                train: {steps: 20, batch_size: 16, lr: 0.003, warmup: 5, eval_interval: 10, eval_samples: 64, checkpoint_interval: 10}
+                subjects:
+                  - {name: trained, trained: true}
+                  - {name: trained-on-task, trained: true, distribution: task}
+                  - {name: random-on-task, distribution: task}
+                model: {vocab_size: 42, d_model: 16, heads: 2, layers: 1, d_ff: 32}
+                input: {distribution: uniform, seq_len: 10, samples: 16}
+                """;
+        ExperimentReader.Result in = ExperimentReader.read(text);
+        assertTrue(in.ok(), in.problems().toString());
+        RecordingMonitor log = new RecordingMonitor();
+        Path dir = ExperimentRunner.run(in.experiment(), in.resolved(), text, tmp, FigureRenderer.NONE, log);
+        assertEquals(1, log.lines.stream().filter(l -> l.contains(": training on add3")).count(), log.lines.toString());
+        assertTrue(log.lines.contains("subject trained-on-task: the weights subject trained trained (same model, task and training)"), log.lines.toString());
+        ResultSummary uniform = ResultFolder.open(dir.resolve("subjects/trained")).summary();
+        ResultSummary onTask = ResultFolder.open(dir.resolve("subjects/trained-on-task")).summary();
+        assertEquals(10, uniform.positions());
+        // analysed on the task's own inputs, whose length the task gives
+        int taskPositions = org.nopelab.core.train.Task.of(in.experiment().task()).positions();
+        assertEquals(taskPositions, onTask.positions());
+        assertEquals(taskPositions, ResultFolder.open(dir.resolve("subjects/random-on-task")).summary().positions());
+        assertEquals(uniform.training(), onTask.training(), "the same training, reported for both");
+    }
 }

@@ -28,7 +28,7 @@ public record Experiment(
 
     /** The same experiment for one subject's model. */
     public Experiment forSubject(Subject s) {
-        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), input, analysis, sweep, cluster);
+        return new Experiment(schema, name + "-" + s.name(), description, seed, dataSeed, task, train, List.of(s), s.modelFor(model), s.inputFor(input), analysis, sweep, cluster);
     }
 
     /** True when the file declares a grid of cells to run (see {@link Sweep}). */

@@ -275,18 +275,19 @@ public final class ExperimentReader {
 
     private static void checkSubjectsAndTask(ObjectNode r, LocatedTree tree, List<Problem> problems) {
         JsonNode subjects = r.path("subjects"), model = r.path("model"), task = r.path("task");
-        boolean trained = false;
+        boolean trained = false, taskInputs = "task".equals(r.path("input").path("distribution").asText());
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; subjects.isArray() && i < subjects.size(); i++) { // not a list: the schema says so
             JsonNode s = subjects.get(i);
             trained |= s.path("trained").asBoolean(false);
+            taskInputs |= "task".equals(s.path("distribution").asText());
             checkFolderName(s.path("name"), "/subjects/" + i + "/name", tree, problems);
             if (s.path("name").isTextual() && !names.add(s.path("name").asText())) {
                 problems.add(at(tree.locate("/subjects/" + i + "/name", false), "/subjects/" + i + "/name",
                         "subjects: the name '" + s.path("name").asText() + "' is used twice; each subject needs its own folder"));
             }
         }
-        boolean usesTask = trained || "task".equals(r.path("input").path("distribution").asText());
+        boolean usesTask = trained || taskInputs;
         if (!usesTask || !task.isObject()) return;
         String name = task.path("name").asText();
         int start = task.path("curriculum_start").asInt(0), length = task.path("length").asInt(0);

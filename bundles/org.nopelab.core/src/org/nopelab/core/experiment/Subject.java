@@ -13,17 +13,19 @@ import org.nopelab.core.model.PositionalEncoding;
  * One model of an experiment: the model section, optionally trained, optionally with its own position scheme and
  * attention. pe, attention and window override the model's one by one; a schedule is never half-inherited: a
  * subject that sets any of pe, layers_pe, nope_every has only its own layers_pe / nope_every (none: every block
- * uses pe), and one that sets attention, layers_attention or window only its own layers_attention.
+ * uses pe), and one that sets attention, layers_attention or window only its own layers_attention. distribution
+ * overrides input.distribution, so one trained model can be analysed on uniform tokens and on its task's own
+ * sequences (subjects with the same model, training and seed share one training: see ExperimentRunner).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Subject(String name, Boolean trained, PositionalEncoding pe, AttentionMask attention, Integer window,
         @JsonProperty("layers_pe") List<PositionalEncoding> layersPe,
         @JsonProperty("layers_attention") List<AttentionMask> layersAttention,
-        @JsonProperty("nope_every") Integer nopeEvery) {
+        @JsonProperty("nope_every") Integer nopeEvery, String distribution) {
 
     /** A subject with the overrides subjects had before schedules. */
     public Subject(String name, Boolean trained, PositionalEncoding pe, AttentionMask attention) {
-        this(name, trained, pe, attention, null, null, null, null);
+        this(name, trained, pe, attention, null, null, null, null, null);
     }
 
     public boolean isTrained() {
@@ -46,8 +48,12 @@ public record Subject(String name, Boolean trained, PositionalEncoding pe, Atten
                 p ? nopeEvery : m.nopeEvery());
     }
 
+    public InputConfig inputFor(InputConfig in) {
+        return distribution == null ? in : new InputConfig(distribution, in.seqLen(), in.samples());
+    }
+
     /** The default: one random-init subject exactly as the model section says. */
     public boolean isPlainRandom() {
-        return !isTrained() && !setsPosition() && !setsAttention();
+        return !isTrained() && !setsPosition() && !setsAttention() && distribution == null;
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.nopelab.core.io.AtomicFolder;
 import org.nopelab.core.io.Json;
 import org.nopelab.core.io.RunLock;
 import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.model.ModelConfig;
 import org.nopelab.core.model.ModelWeights;
 import org.nopelab.core.model.WeightInit;
 import org.nopelab.core.monitor.RunMonitor;
@@ -68,11 +70,19 @@ public final class ExperimentRunner {
             RunMonitor monitor, Path outDir, String hash) throws IOException {
         List<AnalysisResult> results = new ArrayList<>();
         List<Path> checkpointDirs = new ArrayList<>();
+        // subjects that differ only in their analysed inputs share one training: same model, seed, task and
+        // training give the same weights, so the second would repeat the first step for step
+        Map<ModelConfig, Map.Entry<String, Trainer.Outcome>> trainedModels = new HashMap<>();
         for (Subject s : e.subjects()) {
             Experiment one = e.forSubject(s);
             ModelWeights weights = WeightInit.initialise(one.model(), e.seed());
             Trainer.Outcome training = null;
-            if (s.isTrained()) {
+            var shared = s.isTrained() ? trainedModels.get(one.model()) : null;
+            if (shared != null) {
+                training = shared.getValue();
+                weights = training.weights();
+                monitor.log("subject " + s.name() + ": the weights subject " + shared.getKey() + " trained (same model, task and training)");
+            } else if (s.isTrained()) {
                 Path checkpoints = outDir.resolve(".checkpoints").resolve(hash.substring(0, 16) + "-" + s.name());
                 checkpointDirs.add(checkpoints);
                 monitor.log("subject " + s.name() + ": training on " + e.task().name());
@@ -84,6 +94,7 @@ public final class ExperimentRunner {
                         training.evaluation().sequence(), task.evaluationSet()));
                 training = training.withLengths(LengthGeneralisation.measure(one.model(), weights, e.task(), e.train(), e.dataSeed()));
                 if (!training.lengths().isEmpty()) monitor.log("subject " + s.name() + ": length generalisation " + LengthGeneralisation.describe(training.lengths()));
+                trainedModels.put(one.model(), Map.entry(s.name(), training));
             }
             monitor.log("subject " + s.name() + ": analysing");
             results.add(Analysis.run(one, weights, monitor).withTraining(training));

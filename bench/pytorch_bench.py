@@ -7,8 +7,10 @@ same model with PyTorch modules (the reference model of the engine tests), check
 gradients agree, then times a training step (forward, backward, AdamW step) and an analysis pass (every hidden
 state + per-layer cosine-similarity matrices). Prints one JSON object.
 """
+import ctypes
 import json
 import os
+import re
 import resource
 import struct
 import sys
@@ -49,15 +51,35 @@ def peak_rss_mb():
 
 
 def median_ms(fn, warmup, repeats):
+    """Median wall time and the CPU time (all threads of the process) of that same run, in ms."""
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - t) * 1e3)
+        times.append(((time.perf_counter() - t) * 1e3, (time.process_time() - c) * 1e3))
     times.sort()
     return times[len(times) // 2]
+
+
+def blas():
+    """The BLAS PyTorch was built with, and the kernels the OpenBLAS loaded into this process runs (its core)."""
+    config = torch.__config__.show()
+    info = ", ".join(m.group(0) for key in ("BLAS_INFO", "USE_MKLDNN") for m in [re.search(key + r"=[^,\s]+", config)] if m)
+    core = "unknown"
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "openblas" in line and ".so" in line})
+    for lib in libs:
+        try:
+            fn = ctypes.CDLL(lib).openblas_get_corename
+            fn.restype = ctypes.c_char_p
+            core = fn().decode().strip() + " (" + lib + ")"
+            break
+        except (OSError, AttributeError):
+            continue
+    given = os.environ.get("OPENBLAS_CORETYPE")
+    return {"blas": info, "core": core + (f", OPENBLAS_CORETYPE {given}" if given else ", detected by OpenBLAS")}
 
 
 def main():
@@ -104,10 +126,11 @@ def main():
         F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).backward()
         opt.step()
 
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "agreement": agree,
-           "analysis_ms": median_ms(cosine_matrices, 2, repeats)}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "agreement": agree}
+    out["analysis_ms"], out["analysis_cpu_ms"] = median_ms(cosine_matrices, 2, repeats)
     if not analysis_only:
-        out["train_ms"] = median_ms(train_step, 3, repeats)
+        out["train_ms"], out["train_cpu_ms"] = median_ms(train_step, 3, repeats)
+    out.update(blas())
     out["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(out))
 

@@ -38,15 +38,19 @@ final class Bench {
         if (!Files.isRegularFile(pytorchScript)) throw new IllegalArgumentException(pytorchScript + " not found (the benchmark's PyTorch side)");
         Engines.threads(threads);
         List<String> rows = new ArrayList<>();
-        rows.add("| size | train step ms NoPE Lab / PyTorch | ratio | analysis pass ms NoPE Lab / PyTorch | ratio | peak RSS MB NoPE Lab / PyTorch | ratio | train GFLOP/s NoPE Lab / PyTorch | agreement (max rel. diff: states, loss, gradients) |");
-        rows.add("|---|---|---|---|---|---|---|---|---|");
+        rows.add("| size | threads | train step ms, wall (CPU): NoPE Lab / PyTorch | ratio wall (CPU) | analysis pass ms, wall (CPU): NoPE Lab / PyTorch | ratio wall (CPU)"
+                + " | peak RSS MB NoPE Lab / PyTorch | ratio | train GFLOP/s NoPE Lab / PyTorch | agreement (max rel. diff: states, loss, gradients) |");
+        rows.add("|---|---|---|---|---|---|---|---|---|---|");
         Path work = Files.createTempDirectory("nopelab-bench");
+        String ours = "NoPE Lab: ND4J " + Engines.standard().versions().get("backend") + ", kernels " + Engines.standard().versions().get("blas_core"), theirs = "";
         for (Size s : sizes) {
-            out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads());
+            out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads, %d thread(s)%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads(),
+                    Math.max(threads, 1));
             EngineBenchmark.Setup setup = EngineBenchmark.setup(s);
             Path dir = work.resolve(s.name());
             EngineBenchmark.prepare(s, setup, dir);
             JsonNode torch = pytorch(python, pytorchScript, dir, repeats, s.analysisOnly(), threads, err);
+            theirs = "PyTorch " + torch.path("torch").asText() + ": " + torch.path("blas").asText() + ", kernels " + torch.path("core").asText();
             JsonNode agree = torch.path("agreement");
             double states = agree.path("hidden_states").asDouble(Double.NaN);
             double loss = agree.path("loss").asDouble(0), grads = agree.path("gradients").asDouble(0);
@@ -54,13 +58,13 @@ final class Bench {
             String agreement = String.format("%.1e, %s, %s%s", states, s.analysisOnly() ? "-" : String.format("%.1e", loss),
                     s.analysisOnly() ? "-" : String.format("%.1e", grads), same ? "" : " **DISAGREE: no ratio**");
             EngineBenchmark.Timing java = EngineBenchmark.time(s, setup, repeats);
-            double ptTrain = torch.path("train_ms").asDouble(Double.NaN), ptAnalysis = torch.path("analysis_ms").asDouble();
+            EngineBenchmark.Ms ptTrain = ms(torch, "train"), ptAnalysis = ms(torch, "analysis");
             double ptRss = torch.path("peak_rss_mb").asDouble();
-            String row = String.format("| %s | %s | %s | %.1f / %.1f | %s | %.0f / %.0f | %s | %s | %s |", s.name(),
-                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", java.trainMs(), ptTrain), ratio(same, java.trainMs(), ptTrain),
-                    java.analysisMs(), ptAnalysis, ratio(same, java.analysisMs(), ptAnalysis),
+            String row = String.format("| %s | %d | %s | %s | %s | %s | %.0f / %.0f | %s | %s | %s |", s.name(), Math.max(threads, 1),
+                    s.analysisOnly() ? "-" : pair(java.train(), ptTrain), s.analysisOnly() ? "-" : ratios(same, java.train(), ptTrain),
+                    pair(java.analysis(), ptAnalysis), ratios(same, java.analysis(), ptAnalysis),
                     java.peakRssMb(), ptRss, ratio(same, java.peakRssMb(), ptRss),
-                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", s.trainFlops() / java.trainMs() / 1e6, s.trainFlops() / ptTrain / 1e6),
+                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", s.trainFlops() / java.train().wall() / 1e6, s.trainFlops() / ptTrain.wall() / 1e6),
                     agreement);
             out.println(row);
             rows.add(row);
@@ -72,9 +76,8 @@ final class Bench {
                 out.println("profile: " + file.toAbsolutePath());
             }
         }
-        String header = String.format("NoPE Lab engine benchmark, %s, %d thread(s), %s, median of %d after warm-up%n%n",
-                LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), threads <= 0 ? 1 : threads,
-                cpu(), repeats);
+        String header = String.format("NoPE Lab engine benchmark, %s, %s, median of %d after warm-up%n%n- %s%n- %s%n%n",
+                LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), cpu(), repeats, ours, theirs);
         // an existing table gets these rows appended: ./nopelab bench runs each size in a fresh process, so
         // one size's peak memory (ND4J keeps its workspaces) does not count against the next
         String text = Files.isRegularFile(table)
@@ -86,6 +89,18 @@ final class Bench {
         return HeadlessApplication.OK;
     }
 
+    private static EngineBenchmark.Ms ms(JsonNode torch, String what) {
+        return new EngineBenchmark.Ms(torch.path(what + "_ms").asDouble(Double.NaN), torch.path(what + "_cpu_ms").asDouble(Double.NaN));
+    }
+
+    private static String pair(EngineBenchmark.Ms ours, EngineBenchmark.Ms theirs) {
+        return String.format("%.1f (%.1f) / %.1f (%.1f)", ours.wall(), ours.cpu(), theirs.wall(), theirs.cpu());
+    }
+
+    private static String ratios(boolean same, EngineBenchmark.Ms ours, EngineBenchmark.Ms theirs) {
+        return ratio(same, ours.wall(), theirs.wall()) + " (" + ratio(same, ours.cpu(), theirs.cpu()) + ")";
+    }
+
     private static String ratio(boolean same, double ours, double theirs) {
         if (!same) return "-";
         if (Double.isNaN(ours) || Double.isNaN(theirs)) return "-";
@@ -95,7 +110,7 @@ final class Bench {
     private static JsonNode pytorch(String python, Path script, Path dir, int repeats, boolean analysisOnly, int threads, PrintStream err)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(python, script.toString(), dir.toString(), String.valueOf(repeats), analysisOnly ? "analysis" : "train");
-        if (threads > 0) pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        EngineBenchmark.pytorchEnvironment(threads).forEach(pb.environment()::put);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p;
         try {

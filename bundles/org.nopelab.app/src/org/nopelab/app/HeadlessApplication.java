@@ -53,6 +53,7 @@ public final class HeadlessApplication implements IApplication {
                    nopelab hidden-states --model MODEL.safetensors --tokens TOKENS.csv|.npy --out FILE.safetensors|DIR [--format safetensors|npy] [--attention]
                                                              every hidden state of a saved model on given tokens
                    nopelab schema                           print the experiment schema (JSON Schema 2020-12)
+                   nopelab version                          NoPE Lab, ND4J, the BLAS and the kernels it runs on this CPU, Java
                    nopelab reproduce [--quick] [--examples DIR] [--out DIR]
                                                              run examples/paper (one experiment per claim) and write a report
                    nopelab bench [--sizes A,B] [--repeats N] [--threads N] [--table FILE.md] [--profile]
@@ -101,12 +102,25 @@ public final class HeadlessApplication implements IApplication {
                 out.println(Json.MAPPER.writeValueAsString(ExperimentSchema.root()));
                 yield OK;
             }
+            case "version", "--version" -> {
+                version();
+                yield OK;
+            }
             case "help", "--help", "-h" -> {
                 out.println(USAGE);
                 yield OK;
             }
             default -> usage("unknown command '" + args[0] + "'");
         };
+    }
+
+    /** What a result's provenance.json records of the software, for this process: the same engine question. */
+    private void version() {
+        Map<String, String> v = org.nopelab.core.engines.Engines.standard().versions();
+        out.println("NoPE Lab " + org.nopelab.core.io.Software.nopelab());
+        out.println("ND4J " + v.get("nd4j") + " (" + v.get("backend") + "; " + v.get("engine_threads") + " engine thread(s), " + v.get("blas_threads") + " BLAS)");
+        out.println("BLAS kernels " + v.get("blas_core"));
+        out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")");
     }
 
     private int run(List<String> args) throws IOException {

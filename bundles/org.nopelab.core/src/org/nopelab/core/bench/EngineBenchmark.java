@@ -65,15 +65,29 @@ public final class EngineBenchmark {
         }
     }
 
-    /** The sizes of issue 6: the paper's models (T 30, 6 layers, pre-LN), small ones at T 32/64, long analysis passes. */
+    /** The paper's models (T 30, 6 layers, pre-LN), small ones at T 32/64/128, long analysis passes up to T 2048. */
     public static final List<Size> SIZES = List.of(
             new Size("paper-d64", 64, 64, 4, 6, 256, 64, 30, false),
             new Size("paper-d128", 64, 128, 4, 6, 512, 64, 30, false),
             new Size("paper-d256", 64, 256, 4, 6, 1024, 64, 30, false),
             new Size("d64-L2-T32", 64, 64, 4, 2, 256, 64, 32, false),
             new Size("d64-L2-T64", 64, 64, 4, 2, 256, 64, 64, false),
+            new Size("d64-L2-T128", 64, 64, 4, 2, 256, 64, 128, false),
             new Size("d256-L4-T512", 64, 256, 4, 4, 1024, 8, 512, true),
-            new Size("d256-L4-T1024", 64, 256, 4, 4, 1024, 8, 1024, true));
+            new Size("d256-L4-T1024", 64, 256, 4, 4, 1024, 8, 1024, true),
+            new Size("d256-L4-T2048", 64, 256, 4, 4, 1024, 8, 2048, true));
+
+    /**
+     * The environment of the PyTorch side: its threads and, for PyTorch at its best, the OpenBLAS core NoPE Lab's
+     * own OpenBLAS runs (Debian's 0.3.21 misdetects newer CPUs as ND4J's 0.3.19 does): the one the user set for
+     * both, else the one chosen from the CPU's flags. The table's header says which kernels each side ran.
+     */
+    public static Map<String, String> pytorchEnvironment(int threads) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (threads > 0) env.put("OMP_NUM_THREADS", String.valueOf(threads));
+        org.nopelab.nd4j.BlasCore.apply().ifPresent(core -> env.put(org.nopelab.nd4j.BlasCore.VARIABLE, core));
+        return env;
+    }
 
     public record Setup(Experiment experiment, ModelConfig config, ModelWeights weights, Batch batch) {}
 
@@ -120,8 +134,16 @@ public final class EngineBenchmark {
         Safetensors.write(dir.resolve("java.safetensors"), out, Map.of());
     }
 
-    /** Median times in ms over repeats after warm-up, and the process's peak RSS during them. */
-    public record Timing(double trainMs, double analysisMs, double peakRssMb) {}
+    /**
+     * Median wall times in ms over repeats after warm-up, the process CPU time of those same runs (every thread:
+     * on a shared machine wall time grows with the neighbours' load, CPU time much less), and the peak RSS.
+     */
+    public record Timing(Ms train, Ms analysis, double peakRssMb) {}
+
+    /** One timed run: wall and process CPU milliseconds. */
+    public record Ms(double wall, double cpu) {
+        public static final Ms NONE = new Ms(Double.NaN, Double.NaN);
+    }
 
     public static Timing time(Size s, Setup setup, int repeats) {
         TransformerEngine engine = Engines.standard();
@@ -129,8 +151,8 @@ public final class EngineBenchmark {
         System.gc();
         System.gc();
         PeakRss.reset();
-        double analysis = medianMs(2, repeats, analysisPass(engine, setup));
-        double train = Double.NaN;
+        Ms analysis = medianMs(2, repeats, analysisPass(engine, setup));
+        Ms train = Ms.NONE;
         if (!s.analysisOnly()) {
             // a training step as training runs it: the engine's session, parameters and moments held in the engine
             try (Training session = engine.train(setup.config(), setup.weights(), setup.experiment().train().adam(), Map.of(), 0)) {
@@ -162,15 +184,16 @@ public final class EngineBenchmark {
         };
     }
 
-    private static double medianMs(int warmup, int repeats, Runnable body) {
+    private static Ms medianMs(int warmup, int repeats, Runnable body) {
         for (int k = 0; k < warmup; k++) body.run();
-        List<Double> ms = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        List<Ms> ms = new ArrayList<>();
         for (int k = 0; k < repeats; k++) {
-            long t = System.nanoTime();
+            long t = System.nanoTime(), c = os.getProcessCpuTime();
             body.run();
-            ms.add((System.nanoTime() - t) / 1e6);
+            ms.add(new Ms((System.nanoTime() - t) / 1e6, (os.getProcessCpuTime() - c) / 1e6));
         }
-        ms.sort(null);
+        ms.sort(java.util.Comparator.comparingDouble(Ms::wall));
         return ms.get(ms.size() / 2);
     }
 

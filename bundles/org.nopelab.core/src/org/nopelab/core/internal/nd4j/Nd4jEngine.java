@@ -106,6 +106,7 @@ public final class Nd4jEngine implements TransformerEngine {
             v.put("backend", Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.dataType());
             v.put("engine_threads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
             v.put("blas_threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+            v.put("blas_core", org.nopelab.nd4j.BlasCore.describe());
             return v;
         });
     }

@@ -10,6 +10,10 @@ import java.util.function.Supplier;
 public final class Nd4jContext {
     private Nd4jContext() {}
 
+    static {
+        BlasCore.apply(); // before anything here loads ND4J, and with it OpenBLAS
+    }
+
     public static <T> T call(Supplier<T> body) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();

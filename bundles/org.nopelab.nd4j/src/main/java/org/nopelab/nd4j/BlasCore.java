@@ -1,0 +1,135 @@
+package org.nopelab.nd4j;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which kernels OpenBLAS runs. OpenBLAS chooses them by CPU model when it loads; the builds ND4J bundles (0.3.19)
+ * and Debian ships (0.3.21) do not know newer Xeons and fall back to Prescott (SSE3). Measured on an AVX-512 Xeon
+ * (bench/matmul/run.sh, one thread): [1920x256]x[256x1024] 16 GFLOP/s as Prescott, 86 with OPENBLAS_CORETYPE
+ * SKYLAKEX. So before ND4J loads OpenBLAS, {@link #apply()} sets OPENBLAS_CORETYPE from the CPU's own flags
+ * (/proc/cpuinfo) unless the user set it; OpenBLAS reads it with getenv in this same process. The benchmark gives
+ * PyTorch's OpenBLAS the same variable, so both sides run the kernels the CPU supports.
+ */
+public final class BlasCore {
+    public static final String VARIABLE = "OPENBLAS_CORETYPE";
+
+    private BlasCore() {}
+
+    /** How the core was chosen: "user" (OPENBLAS_CORETYPE given), "cpu flags" (set here), "detected" (left to OpenBLAS). */
+    private static String how;
+    private static String chosen;
+
+    /**
+     * The OpenBLAS core for a CPU with these /proc/cpuinfo flags, or empty where OpenBLAS's own detection is the
+     * best there is (no AVX). SKYLAKEX covers every AVX-512 CPU that has the F/DQ/BW/VL subsets (Skylake-SP on):
+     * the newer cores (Cooperlake, Sapphire Rapids) add only bf16 kernels, and not every build includes them.
+     */
+    public static Optional<String> forFlags(Set<String> flags) {
+        if (flags.containsAll(Set.of("avx512f", "avx512dq", "avx512bw", "avx512vl"))) return Optional.of("SKYLAKEX");
+        if (flags.containsAll(Set.of("avx2", "fma"))) return Optional.of("HASWELL");
+        if (flags.contains("avx")) return Optional.of("SANDYBRIDGE");
+        return Optional.empty();
+    }
+
+    /** This machine's CPU flags; empty where /proc/cpuinfo cannot be read (not Linux). */
+    public static Set<String> cpuFlags() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> Arrays.stream(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).collect(Collectors.toSet())).orElse(Set.of());
+        } catch (IOException | RuntimeException e) {
+            return Set.of();
+        }
+    }
+
+    /** The core this process's OpenBLAS is told to use, or empty where it detects one itself. Idempotent. */
+    public static synchronized Optional<String> apply() {
+        if (how != null) return Optional.ofNullable(chosen);
+        String given = System.getenv(VARIABLE);
+        if (given != null && !given.isBlank()) {
+            how = "set by the user";
+            chosen = given;
+        } else {
+            chosen = forFlags(cpuFlags()).filter(BlasCore::setenv).orElse(null);
+            how = chosen == null ? "detected by OpenBLAS" : "set by NoPE Lab from the CPU's flags";
+        }
+        return Optional.ofNullable(chosen);
+    }
+
+    /** The kernels OpenBLAS runs, after it has loaded: e.g. "SkylakeX (OPENBLAS_CORETYPE set by NoPE Lab from the CPU's flags)". */
+    public static synchronized String describe() {
+        apply();
+        String name = Native.call("openblas_get_corename").orElse(chosen == null ? "unknown" : chosen);
+        return name.trim() + (chosen == null ? " (" + how + ")" : " (" + VARIABLE + " " + chosen + " " + how + ")");
+    }
+
+    private static boolean setenv(String core) {
+        return Native.setenv(VARIABLE, core);
+    }
+
+    /**
+     * libc's setenv and a C function returning a string, through the foreign-function API (final in Java 22),
+     * reached by reflection so the bundle still compiles for Java 21; on a runtime without it nothing is set and
+     * OpenBLAS detects its core as before.
+     */
+    static final class Native {
+        private Native() {}
+
+        static boolean setenv(String name, String value) {
+            try {
+                Object arena = Class.forName("java.lang.foreign.Arena").getMethod("ofConfined").invoke(null);
+                try (AutoCloseable a = (AutoCloseable) arena) {
+                    MethodHandle h = downcall(defaultLookup(), "setenv", "JAVA_INT", "ADDRESS", "ADDRESS", "JAVA_INT");
+                    Object n = string(arena, name), v = string(arena, value);
+                    return h != null && (int) h.invokeWithArguments(n, v, 1) == 0;
+                }
+            } catch (Throwable e) {
+                return false;
+            }
+        }
+
+        /** A no-argument C function of the libraries this bundle has loaded (OpenBLAS, through JavaCPP) returning char*. */
+        static Optional<String> call(String function) {
+            try {
+                Object lookup = Class.forName("java.lang.foreign.SymbolLookup").getMethod("loaderLookup").invoke(null);
+                MethodHandle h = downcall(lookup, function, "ADDRESS");
+                if (h == null) return Optional.empty();
+                Object address = h.invokeWithArguments();
+                Class<?> segments = Class.forName("java.lang.foreign.MemorySegment");
+                Object segment = segments.getMethod("reinterpret", long.class).invoke(address, 256L);
+                return Optional.of((String) segments.getMethod("getString", long.class).invoke(segment, 0L));
+            } catch (Throwable e) {
+                return Optional.empty();
+            }
+        }
+
+        private static Object defaultLookup() throws ReflectiveOperationException {
+            Class<?> linkers = Class.forName("java.lang.foreign.Linker");
+            return linkers.getMethod("defaultLookup").invoke(linkers.getMethod("nativeLinker").invoke(null));
+        }
+
+        private static MethodHandle downcall(Object lookup, String symbol, String result, String... args) throws ReflectiveOperationException {
+            Class<?> linkerClass = Class.forName("java.lang.foreign.Linker"), layout = Class.forName("java.lang.foreign.MemoryLayout");
+            Class<?> values = Class.forName("java.lang.foreign.ValueLayout"), descriptor = Class.forName("java.lang.foreign.FunctionDescriptor");
+            Optional<?> found = (Optional<?>) Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class).invoke(lookup, symbol);
+            if (found.isEmpty()) return null;
+            Object[] argLayouts = (Object[]) java.lang.reflect.Array.newInstance(layout, args.length);
+            for (int i = 0; i < args.length; i++) argLayouts[i] = values.getField(args[i]).get(null);
+            Object fd = descriptor.getMethod("of", layout, argLayouts.getClass()).invoke(null, values.getField(result).get(null), argLayouts);
+            Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
+            Class<?> option = Class.forName("java.lang.foreign.Linker$Option");
+            return (MethodHandle) linkerClass.getMethod("downcallHandle", Class.forName("java.lang.foreign.MemorySegment"), descriptor, option.arrayType())
+                    .invoke(linker, found.get(), fd, java.lang.reflect.Array.newInstance(option, 0));
+        }
+
+        private static Object string(Object arena, String s) throws ReflectiveOperationException {
+            return Class.forName("java.lang.foreign.SegmentAllocator").getMethod("allocateFrom", String.class).invoke(arena, s);
+        }
+    }
+}

@@ -67,7 +67,7 @@ class ClaimsTest {
                 new org.nopelab.core.train.LengthGeneralisation.Point(4, 64, atFour, atFour, true));
         var training = new org.nopelab.core.run.ResultSummary.TrainingSummary("copy", 600, atOne, atOne, 0.01, 10, 60, 0, true, "held out", points);
         var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "lg-" + subject, "", "nd4j", "cosine", 16, 8, 1,
-                "input none; blocks none, none", training, List.of());
+                "input none; blocks none, none", training, List.of(), null);
         java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(subject));
         org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
     }
@@ -110,12 +110,12 @@ class ClaimsTest {
         for (int l = 0; l < apNN.length; l++) {
             var score = new org.nopelab.core.run.ScoreResult(apNN[l], new org.nopelab.core.metrics.Estimate(apNN[l], apNN[l] - 0.005, apNN[l] + 0.005, 256), chance);
             states.add(new org.nopelab.core.run.StateMetrics("layer" + l, l, Map.of(org.nopelab.core.metrics.AdjacencyScore.ap_nn, score), new double[0],
-                    new org.nopelab.core.metrics.Estimate[0], null, null, null, null));
+                    new org.nopelab.core.metrics.Estimate[0], null, null, null, null, null, null));
         }
         var training = accuracy == null ? null : new org.nopelab.core.run.ResultSummary.TrainingSummary("parity", 1500, accuracy, accuracy, 0.01, 10, 60, 0, true,
                 "held out", List.of());
         var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "claim2-" + name, "", "nd4j", "cosine", positions, 256, 1,
-                "input none; blocks none, none", training, states);
+                "input none; blocks none, none", training, states, null);
         java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(name));
         org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
     }

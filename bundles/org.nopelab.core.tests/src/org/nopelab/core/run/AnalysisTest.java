@@ -65,6 +65,22 @@ class AnalysisTest {
             assertTrue(apnn(r, "layer" + l) > 2.5 * chance, "layer" + l + ": " + apnn(r, "layer" + l));
             assertTrue(score(r, "layer" + l, AdjacencyScore.ap_neighbour) > 0.65, "layer" + l);
         }
+        // order recovery: chance at the input, far above the chance band after the first causal attention
+        var input = state(r, "layer0").order();
+        assertEquals(input.chance().tau(), input.tau().mean(), 0.05, "layer0 |tau| " + input.tau());
+        for (int l = 1; l <= 3; l++) {
+            var o = state(r, "layer" + l).order();
+            assertTrue(o.tau().ci95Low() > o.chance().tau95(), "layer" + l + " |tau| " + o.tau() + " chance " + o.chance());
+        }
+        // causal attention at small init is near uniform: entropy near log(i + 1), sink rate near mean 1/(i + 1)
+        assertEquals(3, r.attention().size());
+        var head = r.attention().get(0).heads().get(0);
+        assertEquals(head.uniformEntropy(), head.entropy(), 0.05 * head.uniformEntropy());
+        assertTrue(head.sinkRate() > 0.05 && head.sinkRate() < 0.3, "sink rate " + head.sinkRate());
+    }
+
+    static StateMetrics state(AnalysisResult r, String name) {
+        return r.states().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -74,6 +90,9 @@ class AnalysisTest {
         for (int l = 0; l <= 3; l++) {
             assertEquals(chance, apnn(r, "layer" + l), 0.03, "layer" + l);
             assertEquals(0.5, score(r, "layer" + l, AdjacencyScore.ap_neighbour), 0.03, "layer" + l);
+            // without the mask attention is permutation-equivariant: no order to recover
+            var o = state(r, "layer" + l).order();
+            assertEquals(o.chance().tau(), o.tau().mean(), 0.05, "layer" + l + " |tau| " + o.tau());
         }
     }
 

@@ -12,6 +12,9 @@ import org.nopelab.core.engine.TransformerEngine;
 import org.nopelab.core.engines.Engines;
 import org.nopelab.core.experiment.Experiment;
 import org.nopelab.core.metrics.AdjacencyScore;
+import org.nopelab.core.metrics.AttentionStats;
+import org.nopelab.core.metrics.LagProfile;
+import org.nopelab.core.metrics.OrderRecovery;
 import org.nopelab.core.metrics.Bounds;
 import org.nopelab.core.metrics.Estimate;
 import org.nopelab.core.metrics.PositionSignals;
@@ -42,6 +45,12 @@ public final class Analysis {
         List<String> names = stateNames(e);
         Map<String, Accumulator> acc = new LinkedHashMap<>();
         for (String n : names) acc.put(n, new Accumulator(e));
+        boolean attention = e.analysis().attention() && tokens[0].length <= org.nopelab.core.experiment.AnalysisConfig.ATTENTION_MAX_POSITIONS;
+        if (e.analysis().attention() && !attention) {
+            monitor.log("attention statistics skipped: " + tokens[0].length + " positions exceed " + org.nopelab.core.experiment.AnalysisConfig.ATTENTION_MAX_POSITIONS);
+        }
+        List<AttentionStats.Accumulator> blocks = new ArrayList<>();
+        for (int l = 1; attention && l <= e.model().layers(); l++) blocks.add(new AttentionStats.Accumulator(l));
         int batch = e.analysis().batchSize(), samples = tokens.length;
         int batches = (samples + batch - 1) / batch;
         monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + tokens[0].length + " positions, "
@@ -52,11 +61,15 @@ public final class Analysis {
             int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
             // only the analysed states are copied out of the engine (every other one costs nothing)
             Capture capture = Capture.states(java.util.Set.copyOf(names));
+            if (attention) capture = capture.withAttention(true);
             engine.forward(e.model(), weights, chunk, capture, () -> {
                 if (monitor.isCancelled()) throw new RunCancelledException();
             });
             HiddenStates hs = capture.captured();
             for (String n : names) acc.get(n).add(engine.similarity(hs.get(n), e.analysis().similarity()), hs.get(n));
+            for (int l = 1; l <= blocks.size(); l++) {
+                blocks.get(l - 1).add(capture.attention().get(Capture.probabilities(l)), capture.attention().get(Capture.scores(l)));
+            }
             monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
         }
         // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
@@ -67,7 +80,12 @@ public final class Analysis {
             states.add(acc.get(n).finish(n));
             monitor.worked(1, "metrics of " + n);
         }
-        return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9, null);
+        List<AttentionStats> stats = attention ? new ArrayList<>() : null;
+        for (int l = 1; attention && l <= blocks.size(); l++) {
+            int layer = l;
+            stats.add(blocks.get(l - 1).finish(h -> "attention/layer" + layer + "-head" + h + ".csv"));
+        }
+        return new AnalysisResult(e, weights, tokens, states, engine.name(), (System.nanoTime() - start) / 1e9, null, stats);
     }
 
     /** layers: layer0..layerN; sublayers adds, per block, the LN outputs, attention output and mid-stream. */
@@ -87,6 +105,14 @@ public final class Analysis {
         return names;
     }
 
+    /** The window of keys the block a state comes out of attends to (null: global attention, or the input layer). */
+    private static Integer window(Experiment e, String state) {
+        int l = layerOf(state);
+        if (l < 1) return null;
+        var b = e.model().block(l - 1);
+        return b.attention() == org.nopelab.core.model.AttentionMask.sliding_window ? b.window() : null;
+    }
+
     /** The block a state belongs to: "layer3.mid" -> 3. */
     public static int layerOf(String state) {
         String digits = state.replaceFirst("^layer(\\d+).*$", "$1");
@@ -102,10 +128,13 @@ public final class Analysis {
         final List<double[]> variance = new ArrayList<>();
         final List<Tensor> probeStates = new ArrayList<>();
         int probeSequences;
+        final List<OrderRecovery.Score> order = new ArrayList<>();
+        java.util.SplittableRandom shuffles;
 
         Accumulator(Experiment e) {
             this.e = e;
             for (AdjacencyScore s : e.analysis().scores()) perSequence.put(s, new ArrayList<>());
+            shuffles = new java.util.SplittableRandom(e.dataSeed() ^ 0x5eed0fdL); // the hidden orders, the same for every state
         }
 
         /** One batch of a state: its similarity matrices (from the engine) and the states themselves. */
@@ -115,6 +144,7 @@ public final class Analysis {
             for (double[][] s : m) {
                 for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
                 for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
+                if (e.analysis().order() && order.size() < orderSequences(n)) order.add(OrderRecovery.score(s, shuffles));
             }
             count += m.length;
             variance.addAll(List.of(PositionSignals.variance(states)));
@@ -133,6 +163,19 @@ public final class Analysis {
             return out;
         }
 
+        static int orderSequences(int n) {
+            return n > org.nopelab.core.experiment.AnalysisConfig.ORDER_FEW_ABOVE ? org.nopelab.core.experiment.AnalysisConfig.ORDER_FEW
+                    : org.nopelab.core.experiment.AnalysisConfig.ORDER_SEQUENCES;
+        }
+
+        OrderRecovery.Result order(double[][] mean) {
+            if (order.isEmpty()) return null;
+            OrderRecovery.Score onMean = OrderRecovery.score(mean, new java.util.SplittableRandom(e.dataSeed()));
+            return new OrderRecovery.Result(Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::tau).toArray()).within(Bounds.PROBABILITY),
+                    Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::rho).toArray()).within(Bounds.PROBABILITY), onMean.tau(), onMean.rho(),
+                    OrderRecovery.chance(mean.length, 2000, e.dataSeed()), order.size());
+        }
+
         StateMetrics finish(String name) {
             int n = sum.length;
             double[][] mean = new double[n][n];
@@ -143,7 +186,7 @@ public final class Analysis {
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
-                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), mean);
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), order(mean), LagProfile.of(mean, window(e, name)), mean);
         }
     }
 }

@@ -11,9 +11,9 @@ import org.nopelab.core.train.Trainer;
  * trained subject how its training went (null otherwise).
  */
 public record AnalysisResult(Experiment experiment, ModelWeights weights, int[][] tokens, List<StateMetrics> states,
-        String engine, double seconds, Trainer.Outcome training) {
+        String engine, double seconds, Trainer.Outcome training, List<org.nopelab.core.metrics.AttentionStats> attention) {
 
     public AnalysisResult withTraining(Trainer.Outcome t) {
-        return new AnalysisResult(experiment, weights, tokens, states, engine, seconds, t);
+        return new AnalysisResult(experiment, weights, tokens, states, engine, seconds, t, attention);
     }
 }

@@ -89,6 +89,11 @@ public record MemoryEstimate(List<Part> parts) {
         parts.add(new Part("mean matrices and per-sequence scores of " + (int) analysed + " states x " + subjects + " subjects", Pool.heap,
                 subjects * analysed * (2 * 8 * n * n + samples * (24 * e.analysis().scores().size() + 8 * n)), "input.samples or input.seq_len"));
         parts.add(new Part("input tokens", Pool.heap, samples * (16 + 4 * n), "input.samples"));
+        if (e.analysis().attention() && n <= org.nopelab.core.experiment.AnalysisConfig.ATTENTION_MAX_POSITIONS) {
+            // every block's probabilities and scores of one batch in Java, and per head the running sums
+            parts.add(new Part("attention of one batch (" + (int) layers + " blocks)", Pool.heap, 2 * 4 * layers * b * h * n * n + 8 * layers * h * n * n,
+                    "analysis.batch_size (or analysis.attention: false)"));
+        }
         if (e.analysis().probes()) {
             double kept = Math.min(samples, e.analysis().probeSamples());
             parts.add(new Part("probe states (" + (int) kept + " sequences x " + (int) analysed + " states)", Pool.heap, stateBytes * analysed * kept * n * d,

@@ -17,7 +17,9 @@ public record ResultSummary(
         double seconds,
         String schedule,
         TrainingSummary training,
-        List<StateMetrics> states) {
+        List<StateMetrics> states,
+        /** Per block, what its attention does (null when analysis.attention is off or the sequences are too long). */
+        List<org.nopelab.core.metrics.AttentionStats> attention) {
 
     public static final String FORMAT = "nopelab/result/1";
 

@@ -29,6 +29,7 @@ import org.nopelab.core.train.Trainer;
  * provenance.json           hashes, seeds, versions, machine
  * metrics.json              scores per state (ResultSummary)
  * matrices/STATE.csv        mean self-similarity matrix per state
+ * attention/layerL-headH.csv mean attention matrix per block and head (analysis.attention)
  * curves/*.csv              similarity by distance, variance by position, scores by state
  * figures/STATE.png         heatmaps; figures/scores.png, scores by layer
  * model.safetensors, tokens.csv   the model and inputs, to re-run or cross-check elsewhere
@@ -62,6 +63,10 @@ public final class ResultWriter {
         Json.MAPPER.writeValue(dir.resolve("metrics.json").toFile(), summary(r));
         Json.MAPPER.writeValue(dir.resolve(Provenance.FILE).toFile(), Provenance.of(r, resolved));
         for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
+        if (r.attention() != null) {
+            Files.createDirectories(dir.resolve("attention"));
+            for (var block : r.attention()) for (var h : block.heads()) Csv.writeMatrix(dir.resolve(h.matrix()), h.meanMatrix());
+        }
         writeCurves(r, dir.resolve("curves"));
         ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());
         Csv.writeTokens(dir.resolve("tokens.csv"), r.tokens());
@@ -89,7 +94,7 @@ public final class ResultWriter {
         }
         return new ResultSummary(ResultSummary.FORMAT, r.experiment().name(), r.experiment().description(), r.engine(),
                 r.experiment().analysis().similarity().name(), r.tokens()[0].length, r.tokens().length,
-                r.seconds(), r.experiment().model().schedule(), training, r.states());
+                r.seconds(), r.experiment().model().schedule(), training, r.states(), r.attention());
     }
 
     private static void writeCurves(AnalysisResult r, Path dir) throws IOException {

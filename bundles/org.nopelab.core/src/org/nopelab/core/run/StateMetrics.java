@@ -11,7 +11,7 @@ import org.nopelab.core.probe.PositionProbe;
 /**
  * Everything measured on one hidden state (e.g. layer3): the mean self-similarity matrix (stored as CSV
  * beside metrics.json, hence not in the JSON), adjacency scores, similarity by distance, the per-position
- * variance signal and the position probes (null when switched off).
+ * variance signal, the position probes and order recovery (null when switched off) and the lag profile.
  */
 public record StateMetrics(
         String name,
@@ -22,5 +22,7 @@ public record StateMetrics(
         String matrix,
         String figure,
         Map<PositionProbe.Features, PositionProbe.Score> probes,
+        org.nopelab.core.metrics.OrderRecovery.Result order,
+        org.nopelab.core.metrics.LagProfile lag,
         @JsonIgnore double[][] meanMatrix) {
 }

@@ -19,6 +19,19 @@ public final class Theory {
         return i == j ? 1 : Math.sqrt((double) Math.min(i, j) / Math.max(i, j));
     }
 
+    /**
+     * Uniform attention over a window of w keys (sliding-window attention; w = Integer.MAX_VALUE for global causal
+     * attention) over i.i.d. isotropic values, no residual: position i averages the values of A_i = [i - w + 1, i]
+     * (1-based, clipped at 1), so cos(a_i, a_j) = |A_i n A_j| / sqrt(|A_i| |A_j|). Global: T1's sqrt(min/max); a full
+     * window at lag d: [1 - d/w]+ (Dawes et al.). Applies where attention is close to uniform (small init).
+     */
+    public static double uniformWindow(int i, int j, int w) {
+        int lo = Math.min(i, j), hi = Math.max(i, j);
+        long aLo = Math.max(1L, (long) lo - w + 1), aHi = Math.max(1L, (long) hi - w + 1);
+        long sizeLo = lo - aLo + 1, sizeHi = hi - aHi + 1, overlap = Math.max(0, lo - Math.max(aLo, aHi) + 1);
+        return overlap / Math.sqrt((double) sizeLo * sizeHi);
+    }
+
     public static double t2(int i, int j, double rho) {
         if (i == j) return 1;
         int a = Math.min(i, j), b = Math.max(i, j);

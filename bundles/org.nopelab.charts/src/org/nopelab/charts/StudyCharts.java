@@ -136,7 +136,7 @@ public final class StudyCharts {
         return styled(chart);
     }
 
-    private static XYSeries series(String name, double[] x, double[] y) {
+    static XYSeries series(String name, double[] x, double[] y) {
         XYSeries s = new XYSeries(name, false, true);
         for (int k = 0; k < x.length; k++) if (Double.isFinite(y[k])) s.add(x[k], y[k]);
         return s;

@@ -28,7 +28,12 @@ class LengthGeneralisationTest {
         // factor 1 is the training length: the same held-out evaluation as training's own, on another draw of it
         assertEquals(out.evaluation().token(), points.get(0).tokenAccuracy(), 0.05, "factor 1 agrees with the training evaluation");
         assertTrue(out.evaluation().token() > 0.9, "the copy model learned: " + out.evaluation().token());
-        for (LengthGeneralisation.Point p : points) assertTrue(p.heldOut() && p.tokenAccuracy() >= 0 && p.tokenAccuracy() <= 1, p.toString());
+        for (LengthGeneralisation.Point p : points) {
+            assertTrue(p.heldOut() && p.tokenAccuracy() >= 0 && p.tokenAccuracy() <= 1, p.toString());
+            // the last layer's adjacency at that length, against ap_nn's chance for its positions (a copy input is length - 1 long)
+            assertTrue(p.apNN() >= 0 && p.apNN() <= 1, p.toString());
+            assertEquals(org.nopelab.core.metrics.AdjacencyScore.ap_nn.chance(Task.of(new TaskConfig("copy", 0, p.length())).positions()), p.apNNChance(), 1e-12);
+        }
         assertTrue(LengthGeneralisation.describe(points).startsWith("x1 (length 8) "), LengthGeneralisation.describe(points));
         ModelWeights none = WeightInit.initialise(m, 1);
         assertEquals(List.of(), LengthGeneralisation.measure(m, none, new TaskConfig("add3", 0, 0), TRAIN, 7), "add3 has no length");

@@ -44,6 +44,7 @@ public final class Claims {
         out.add(theory(runs.get("7-theory-t1"), theoryChecks));
         out.add(peContrast(runs.get("8-pe-variants")));
         out.add(lengthGeneralisation(runs.get("9-length-generalisation")));
+        out.addAll(PositionClaims.all(runs));
         return out;
     }
 
@@ -441,6 +442,7 @@ public final class Claims {
         List<Verdict.Number> numbers = new ArrayList<>();
         List<Series> lines = new ArrayList<>();
         Map<String, Double> longest = new java.util.LinkedHashMap<>();
+        List<Series> adjacency = new ArrayList<>();
         int factor = 0;
         for (Path subject : ResultFolder.subjects(dir)) {
             String name = subject.getFileName().toString();
@@ -450,6 +452,13 @@ public final class Claims {
             for (var p : points) {
                 numbers.add(new Verdict.Number(name + " token accuracy at x" + p.factor() + " (length " + p.length() + ")", exact(p.tokenAccuracy()), null, null,
                         p.heldOut() ? "held out" : "not held out"));
+            }
+            for (var p : points) {
+                if (p.apNN() != null) numbers.add(new Verdict.Number(name + " last-layer ap_nn at x" + p.factor() + " (length " + p.length() + ")", exact(p.apNN()),
+                        p.apNNChance(), "chance", describe(exact(p.apNN()), p.apNNChance())));
+            }
+            if (points.stream().allMatch(p -> p.apNN() != null)) {
+                adjacency.add(new Series(name, points.stream().mapToDouble(p -> p.factor()).toArray(), points.stream().map(p -> exact(p.apNN())).toArray(Estimate[]::new)));
             }
             var last = points.get(points.size() - 1);
             factor = last.factor();
@@ -469,7 +478,10 @@ public final class Claims {
                 String.join(", ", others), BETTER);
         Figure figure = new Figure("claim9-length", "Copy accuracy at k x the trained length", "length factor k", "held-out token accuracy",
                 Figure.Kind.estimates, lines, null, false, null);
-        return new Verdict("LG", claim, status, summary, List.of(experiment), numbers, List.of(figure));
+        List<Figure> figures = new ArrayList<>(List.of(figure));
+        if (!adjacency.isEmpty()) figures.add(new Figure("claim9-length-adjacency", "Last-layer ap_nn at k x the trained length", "length factor k", "ap_nn",
+                Figure.Kind.estimates, adjacency, null, false, null));
+        return new Verdict("LG", claim, status, summary, List.of(experiment), numbers, figures);
     }
 
     static Verdict peContrast(Path dir) throws IOException {

@@ -63,6 +63,11 @@ public final class ResultFolder {
         return summary.states().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
+    /** One head's mean attention matrix (analysis.attention), read from its CSV. */
+    public double[][] attentionMatrix(org.nopelab.core.metrics.AttentionStats.Head head) throws IOException {
+        return Csv.readMatrix(dir.resolve(head.matrix()));
+    }
+
     public synchronized double[][] matrix(StateMetrics state) throws IOException {
         double[][] m = matrices.get(state.name());
         if (m == null) {

@@ -109,6 +109,7 @@ public final class ResultCharts {
                 double[][] m = r.matrix(s);
                 charts.put(prefix + "similarity-" + s.name(), heatmap(r.summary().experiment() + " - " + s.name(), m, SimilarityHeatmap.range(m), map));
                 charts.put(prefix + "probe-predictions-" + s.name(), probePredictions(r, s));
+                if (s.lag() != null) charts.put(prefix + "lag-profile-" + s.name(), org.nopelab.charts.PositionCharts.lagProfile(r.summary().experiment() + " - " + s.name() + ": lag profile", s.lag()));
                 if (k > 0) {
                     var base = subjects.get(0).state(s.name());
                     double[][] first = base.isPresent() ? subjects.get(0).matrix(base.get()) : null;
@@ -122,6 +123,16 @@ public final class ResultCharts {
             charts.put(prefix + "variance", variance(r));
             charts.put(prefix + "probes", probes(r));
             charts.put(prefix + "training", training(r));
+            charts.put(prefix + "order-recovery", org.nopelab.charts.PositionCharts.orderByLayer(r.summary().experiment() + " - order recovered from the similarities", r.summary().states()));
+            if (r.summary().attention() != null) {
+                for (var block : r.summary().attention()) {
+                    charts.put(prefix + "attention-entropy-layer" + block.layer(), org.nopelab.charts.PositionCharts.entropy(r.summary().experiment() + " - block " + block.layer() + ": attention entropy", block));
+                    for (var h : block.heads()) {
+                        charts.put(prefix + "attention-layer" + block.layer() + "-head" + h.head(), org.nopelab.charts.PositionCharts.attention(
+                                r.summary().experiment() + " - block " + block.layer() + ", head " + h.head() + ": mean attention", r.attentionMatrix(h), map));
+                    }
+                }
+            }
         }
         List<Path> written = new ArrayList<>();
         for (var e : charts.entrySet()) {

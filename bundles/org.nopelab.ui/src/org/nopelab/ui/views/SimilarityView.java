@@ -46,7 +46,8 @@ import org.nopelab.ui.preferences.Setting;
 /**
  * One result folder: per-layer self-similarity heatmaps (layer selector and slider, optionally one colour
  * scale for every layer and subject), adjacency scores by layer, subjects side by side with their difference
- * map, variance, probes and training curves. Opens the folder named by -Dnopelab.result, else the newest one
+ * map, variance, probes and training curves, where position lives (lag profile with its theory, order recovered
+ * from the similarities) and what each block's attention does (mean matrix per head, entropy, sink rate, offset R^2). Opens the folder named by -Dnopelab.result, else the newest one
  * in the result location; -Dnopelab.run=FILE starts a run of FILE at once, -Dnopelab.edit=FILE edits it.
  */
 public final class SimilarityView extends ViewPart {
@@ -60,6 +61,8 @@ public final class SimilarityView extends ViewPart {
     private Button sharedScale;
     private Label scoreLine;
     private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, predictions, training, theory, theoryRow;
+    private ChartCanvas lag, order, attention, entropy;
+    private Combo headSelector;
     private final List<ResultFolder> subjects = new ArrayList<>();
     private ResultFolder result;
     private int subject;
@@ -141,6 +144,20 @@ public final class SimilarityView extends ViewPart {
         theory = new ChartCanvas(theoryCharts);
         theoryRow = new ChartCanvas(theoryCharts);
         tab(tabs, "Theory", theoryCharts);
+        SashForm position = new SashForm(tabs, SWT.HORIZONTAL);
+        lag = new ChartCanvas(position);
+        order = new ChartCanvas(position);
+        tab(tabs, "Position", position);
+        Composite attentionTab = new Composite(tabs, SWT.NONE);
+        attentionTab.setLayout(new GridLayout(2, false));
+        new Label(attentionTab, SWT.NONE).setText("Head (of the selected state's block):");
+        headSelector = combo(attentionTab, 90, () -> showAttention(stateSelector.getSelectionIndex()));
+        SashForm attentionCharts = new SashForm(attentionTab, SWT.HORIZONTAL);
+        attentionCharts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
+        attention = new ChartCanvas(attentionCharts);
+        attention.setSquare(true);
+        entropy = new ChartCanvas(attentionCharts);
+        tab(tabs, "Attention", attentionTab);
         tabs.setSelection(0);
         RunExperimentJob.addTrainingListener(live);
 
@@ -243,6 +260,9 @@ public final class SimilarityView extends ViewPart {
             training.setChart(null);
         }
         training.setMessage("A random-init result has no training curve.");
+        order.setChart(org.nopelab.charts.PositionCharts.orderByLayer(result.summary().experiment() + " - order recovered from the similarities",
+                result.summary().states()));
+        order.setMessage("This result has no order recovery (analysis.order: false, or analysed before it existed).");
         showState(Math.min(1, states.size() - 1));
         source.getParent().layout();
     }
@@ -276,8 +296,38 @@ public final class SimilarityView extends ViewPart {
             theory.setChart(null);
             theory.setMessage("Cannot read the matrices: " + e.getMessage());
         }
+        lag.setChart(s.lag() == null ? null : org.nopelab.charts.PositionCharts.lagProfile(result.summary().experiment() + " - " + s.name() + ": lag profile", s.lag()));
+        lag.setMessage("This result has no lag profile (analysed before it existed).");
+        showAttention(index);
         scoreLine.getParent().layout();
         showCompare();
+    }
+
+    /** The Attention tab: the block the selected state comes out of (block 1 for the input layer), one head's mean matrix and every head's entropy. */
+    private void showAttention(int stateIndex) {
+        var blocks = result.summary().attention();
+        if (blocks == null || blocks.isEmpty()) {
+            headSelector.setItems();
+            attention.setChart(null);
+            entropy.setChart(null);
+            attention.setMessage("This result has no attention statistics (analysis.attention: false, sequences over "
+                    + org.nopelab.core.experiment.AnalysisConfig.ATTENTION_MAX_POSITIONS + " positions, or analysed before they existed).");
+            return;
+        }
+        int layer = Math.max(1, result.summary().states().get(stateIndex).layer());
+        var block = blocks.get(Math.min(layer, blocks.size()) - 1);
+        int head = Math.max(0, Math.min(headSelector.getSelectionIndex(), block.heads().size() - 1));
+        headSelector.setItems(block.heads().stream().map(h -> "head " + h.head()).toArray(String[]::new));
+        headSelector.select(head);
+        var h = block.heads().get(head);
+        try {
+            attention.setChart(org.nopelab.charts.PositionCharts.attention(String.format("%s - block %d, head %d: mean attention (sink %.2f, offset R^2 %.2f)",
+                    result.summary().experiment(), block.layer(), h.head(), h.sinkRate(), h.offsetR2()), result.attentionMatrix(h), ColourMap.named(Setting.COLOUR_MAP.value())));
+        } catch (IOException e) {
+            attention.setChart(null);
+            attention.setMessage("Cannot read " + h.matrix() + ": " + e.getMessage());
+        }
+        entropy.setChart(org.nopelab.charts.PositionCharts.entropy(result.summary().experiment() + " - block " + block.layer() + ": attention entropy", block));
     }
 
     /**

@@ -40,13 +40,18 @@ public final class PositionCharts {
             r.setSeriesStroke(2 * b + 1, DASHED);
         }
         chart.getXYPlot().setRenderer(r);
+        // each theory over its measurement, so an exact agreement still shows the dashed line
+        chart.getXYPlot().setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
         chart.addSubtitle(new org.jfree.chart.title.TextTitle("dashed: uniform attention over i.i.d. values (tiny init, no residual); elsewhere a reference"));
         return StudyCharts.styled(chart);
     }
 
-    /** |Kendall tau| of the order recovered from each state's similarities, with a random order's mean as chance; null without order recovery. */
+    /**
+     * |Kendall tau| and |Spearman rho| of the order recovered from each residual-stream state's similarities (layer0..N;
+     * sublayer states share their block's x), with a random order's mean |tau| as chance; null without order recovery.
+     */
     public static JFreeChart orderByLayer(String title, List<StateMetrics> states) {
-        List<StateMetrics> with = states.stream().filter(s -> s.order() != null).toList();
+        List<StateMetrics> with = states.stream().filter(s -> s.order() != null && s.name().equals("layer" + s.layer())).toList();
         if (with.isEmpty()) return null;
         StudyCharts.Line tau = new StudyCharts.Line("|Kendall tau|", with.stream().mapToDouble(StateMetrics::layer).toArray(),
                 with.stream().map(s -> s.order().tau()).toArray(org.nopelab.core.metrics.Estimate[]::new));
@@ -55,6 +60,7 @@ public final class PositionCharts {
         JFreeChart chart = StudyCharts.estimates(title, "layer", "agreement with the true order", List.of(tau, rho), with.get(0).order().chance().tau(), false);
         chart.addSubtitle(new org.jfree.chart.title.TextTitle(String.format("spectral seriation of the shuffled matrix; random order: |tau| %.3f (95th pct %.3f)",
                 with.get(0).order().chance().tau(), with.get(0).order().chance().tau95())));
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis()).setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
         return chart;
     }
 
@@ -85,6 +91,7 @@ public final class PositionCharts {
         r.setSeriesPaint(heads, Color.GRAY);
         r.setSeriesStroke(heads, DASHED);
         chart.getXYPlot().setRenderer(r);
+        chart.getXYPlot().setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD); // uniform's dashed line on top
         return StudyCharts.styled(chart);
     }
 }

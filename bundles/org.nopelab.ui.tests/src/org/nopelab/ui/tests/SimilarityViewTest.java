@@ -92,6 +92,22 @@ class SimilarityViewTest {
         double[] mean = r.states().get(2).probes().get(org.nopelab.core.probe.PositionProbe.Features.cosine).meanPrediction();
         assertEquals(11, mean.length, "one mean prediction per true position 1..11");
         assertEquals(mean[4], predicted.getDataset().getYValue(0, 4), 1e-12, "cosine probe's mean prediction for position 5");
+
+        // Position tab: layer2's lag profile (4 bins, each with its theory) and |tau| / |rho| of layers 0-2
+        XYPlot lag = (XYPlot) view.canvas("lag").getChart().getPlot();
+        assertEquals(8, lag.getDataset().getSeriesCount(), "four query bins, each measured and uniform-attention theory");
+        var profile = r.states().get(2).lag();
+        assertEquals(profile.cosine()[3][2], lag.getDataset().getYValue(6, 2), 1e-12, "last bin, lag 2");
+        XYPlot order = (XYPlot) view.canvas("order").getChart().getPlot();
+        assertEquals(3, order.getDataset().getItemCount(0), "one |tau| per residual-stream state");
+        assertEquals(r.states().get(1).order().tau().mean(), order.getDataset().getYValue(0, 1), 1e-12);
+        // Attention tab: block 2 (the selected state's), head 1's mean matrix and every head's entropy
+        view.showHead(1);
+        var head1 = r.attention().get(1).heads().get(1);
+        XYZDataset attention = (XYZDataset) ((XYPlot) view.canvas("attention").getChart().getPlot()).getDataset();
+        assertEquals(head1.meanMatrix()[6][2], attention.getZValue(0, 6 * 12 + 2), 1e-9, "block 2, head 1, cell (6, 2)");
+        assertEquals(r.attention().get(1).heads().size() + 1, ((XYPlot) view.canvas("entropy").getChart().getPlot()).getDataset().getSeriesCount(),
+                "one entropy line per head and uniform attention's");
     }
 
     @Test

@@ -434,8 +434,18 @@ public final class SimilarityView extends ViewPart {
             case "training" -> training;
             case "theory" -> theory;
             case "theory-row" -> theoryRow;
+            case "lag" -> lag;
+            case "order" -> order;
+            case "attention" -> attention;
+            case "entropy" -> entropy;
             default -> throw new IllegalArgumentException(which);
         };
+    }
+
+    /** Picks a head of the Attention tab, as the head selector does. */
+    public void showHead(int head) {
+        headSelector.select(head);
+        showAttention(stateSelector.getSelectionIndex());
     }
 
     public ResultFolder result() {

@@ -42,7 +42,7 @@ class ClaimsTest {
     @Test
     void claimsWithoutTheirExperimentsAreNotRunRatherThanJudged() throws Exception {
         List<Verdict> verdicts = Claims.all(Map.of(), List.of());
-        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "PE", "LG", "OR", "LAG", "ATT"), verdicts.stream().map(Verdict::id).toList());
+        assertEquals(List.of("1", "2", "3", "4", "5", "6", "7", "PE", "LG", "OR", "LAG", "ATT", "LEN"), verdicts.stream().map(Verdict::id).toList());
         assertTrue(verdicts.stream().allMatch(v -> v.status() == Verdict.Status.not_run && v.numbers().isEmpty()), verdicts.toString());
     }
 

@@ -33,7 +33,7 @@ final class PositionClaims {
 
     static List<Verdict> all(Map<String, Path> runs) throws IOException {
         return List.of(order(runs.get("1-input-vs-layers"), runs.get("6-bidirectional-control")), lag(runs.get("11-lag-profile")),
-                attention(runs.get("10-attention-schemes")));
+                attention(runs.get("10-attention-schemes")), length(runs.get("12-length-axis")));
     }
 
     private static List<StateMetrics> layers(ResultFolder r) {
@@ -161,6 +161,47 @@ final class PositionClaims {
         return new Verdict("ATT", claim, status, "first-block offset R^2: " + String.join(", ", parts)
                 + String.format(" (a scheme must exceed NoPE by %.2f; NoPE must stay below it).", OFFSET_MARGIN), List.of("10-attention-schemes"), numbers,
                 List.of(new Figure("attention-offset", "Share of score variance the offset explains, by block", "block", "offset R^2", Figure.Kind.estimates, lines, null, false, null)));
+    }
+
+    /** The share of its shortest-length ap_nn a subject keeps at the longest length: below FADED it fades, from HELD on it holds. */
+    static final double FADED = 0.5, HELD = 0.6;
+
+    /** Global NoPE's adjacency fades with length at random init; a sliding window's holds (last layer, sweep over input.seq_len). */
+    static Verdict length(Path dir) throws IOException {
+        String claim = "Beyond the paper (Dawes et al.): at random init the global-NoPE adjacency signal fades as sequences grow, while sliding-window"
+                + " attention keeps it.";
+        String experiment = "12-length-axis";
+        if (dir == null) return notRun("LEN", claim, experiment);
+        org.nopelab.core.run.SweepSummary s = org.nopelab.core.run.SweepRunner.read(dir);
+        int last = s.layers() - 1;
+        List<Verdict.Number> numbers = new ArrayList<>();
+        List<Series> lines = new ArrayList<>();
+        Map<String, Double> kept = new java.util.LinkedHashMap<>();
+        for (String subject : s.subjectNames()) {
+            List<Double> x = new ArrayList<>();
+            List<Estimate> y = new ArrayList<>();
+            for (org.nopelab.core.run.SweepSummary.Cell c : s.cells()) {
+                Estimate e = s.value(c, subject, last, "ap_nn");
+                Estimate chance = s.value(c, subject, last, "ap_nn_chance");
+                if (e == null) continue;
+                double n = c.values().get("input.seq_len").asDouble();
+                x.add(n);
+                y.add(e);
+                numbers.add(new Verdict.Number(String.format("%s layer%d ap_nn at %d positions", subject, last, (int) n), e, chance == null ? null : chance.mean(),
+                        "chance", ""));
+            }
+            if (y.size() < 2) continue;
+            kept.put(subject, y.get(y.size() - 1).mean() / y.get(0).mean());
+            lines.add(new Series(subject, x.stream().mapToDouble(Double::doubleValue).toArray(), y.toArray(Estimate[]::new)));
+        }
+        Double global = kept.get("global"), window = kept.get("window");
+        if (global == null || window == null) return new Verdict("LEN", claim, Status.not_run, "needs subjects global and window over input.seq_len",
+                List.of(experiment), numbers, List.of());
+        boolean fades = global < FADED, holds = window >= HELD;
+        Status status = fades && holds ? Status.holds : fades || holds ? Status.partly : Status.fails;
+        return new Verdict("LEN", claim, status, String.format("layer%d ap_nn at the longest length keeps %.0f%% of its shortest-length value under global attention and"
+                + " %.0f%% under the window (fades below %.0f%%, holds from %.0f%%).", last, 100 * global, 100 * window, 100 * FADED, 100 * HELD), List.of(experiment), numbers,
+                List.of(new Figure("length-axis", "Last-layer ap_nn by sequence length, random init", "positions", "ap_nn", Figure.Kind.estimates, lines, null, true, null)));
     }
 
     private static Estimate[] exacts(double[] v) {

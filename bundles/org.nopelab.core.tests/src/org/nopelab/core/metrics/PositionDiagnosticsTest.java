@@ -87,7 +87,7 @@ class PositionDiagnosticsTest {
             }
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) mean[i][j] += cos(h[i], h[j]) / sequences;
         }
-        LagProfile p = LagProfile.of(mean, null);
+        LagProfile p = LagProfile.of(mean, null, (i, j) -> Theory.uniformWindow(i, j, Integer.MAX_VALUE));
         assertEquals(LagProfile.BINS, p.cosine().length);
         for (int b = 0; b < LagProfile.BINS; b++) {
             for (int lag = 1; lag < p.cosine()[b].length; lag++) assertEquals(p.theory()[b][lag], p.cosine()[b][lag], 0.02, "bin " + b + " lag " + lag);

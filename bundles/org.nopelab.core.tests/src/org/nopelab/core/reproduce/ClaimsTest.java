@@ -119,4 +119,27 @@ class ClaimsTest {
         java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(name));
         org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
     }
+
+    /** Claim ATT: NoPE's first-block offset R^2 stays below the margin; RoPE's and ALiBi's must exceed it by the margin once trained. */
+    @Test
+    void offsetDependenceIsJudgedOnTheFirstBlock(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        attention(tmp, "nope", 0.01);
+        attention(tmp, "nope-trained", 0.02);
+        attention(tmp, "rope-trained", 0.99);
+        attention(tmp, "alibi-trained", 0.85);
+        Verdict v = PositionClaims.attention(tmp);
+        assertEquals(Verdict.Status.holds, v.status(), v.summary());
+        assertTrue(v.summary().contains("rope-trained 0.990"), v.summary());
+        assertEquals(8, v.numbers().size(), "offset R^2 and sink rate of each subject's one block");
+        attention(tmp, "nope-trained", 0.34); // NoPE's scores depending on the offset: the claim is partly wrong
+        assertEquals(Verdict.Status.partly, PositionClaims.attention(tmp).status());
+    }
+
+    private static void attention(java.nio.file.Path dir, String subject, double r2) throws java.io.IOException {
+        var head = new org.nopelab.core.metrics.AttentionStats.Head(0, 0.1, 2.0, 2.4, new double[] {0, 1}, new double[] {0, Math.log(2)}, r2, "attention/layer1-head0.csv", null);
+        var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "att-" + subject, "", "nd4j", "cosine", 30, 8, 1,
+                "input none; blocks none", null, List.of(), List.of(new org.nopelab.core.metrics.AttentionStats(1, List.of(head))));
+        java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(subject));
+        org.nopelab.core.io.Json.MAPPER.writeValue(d.resolve("metrics.json").toFile(), summary);
+    }
 }

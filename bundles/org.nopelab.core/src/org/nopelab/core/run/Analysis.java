@@ -163,6 +163,12 @@ public final class Analysis {
             return out;
         }
 
+        /** The lag profile against uniform attention over the keys the state's block sees. */
+        static LagProfile lag(Integer window, double[][] mean) {
+            int w = window == null ? Integer.MAX_VALUE : window;
+            return LagProfile.of(mean, window, (i, j) -> org.nopelab.core.theory.Theory.uniformWindow(i, j, w));
+        }
+
         static int orderSequences(int n) {
             return n > org.nopelab.core.experiment.AnalysisConfig.ORDER_FEW_ABOVE ? org.nopelab.core.experiment.AnalysisConfig.ORDER_FEW
                     : org.nopelab.core.experiment.AnalysisConfig.ORDER_SEQUENCES;
@@ -186,7 +192,7 @@ public final class Analysis {
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
-                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), order(mean), LagProfile.of(mean, window(e, name)), mean);
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), order(mean), lag(window(e, name), mean), mean);
         }
     }
 }

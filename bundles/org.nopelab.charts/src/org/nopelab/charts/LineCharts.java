@@ -53,6 +53,12 @@ public final class LineCharts {
                     .collect(java.util.stream.Collectors.joining(", ")) + " (at layer " + where.get(0) + ": " + why + ")");
             data.addSeries(line);
         }
+        // the relative-distance probe (pairs -> i - j), where the result has it
+        if (layers(states).stream().anyMatch(s -> s.relativeProbe() != null)) {
+            XYSeries relative = new XYSeries("relative-distance probe R\u00b2 (pairs)");
+            for (StateMetrics s : layers(states)) if (s.relativeProbe() != null) relative.add(s.layer(), s.relativeProbe().r2());
+            data.addSeries(relative);
+        }
         JFreeChart chart = styled(ChartFactory.createXYLineChart(title, "layer (0 = token embeddings)", "held-out R\u00b2", data,
                 PlotOrientation.VERTICAL, true, true, false), true);
         if (!undefined.isEmpty()) {

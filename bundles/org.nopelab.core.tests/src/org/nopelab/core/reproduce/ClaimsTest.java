@@ -110,7 +110,7 @@ class ClaimsTest {
         for (int l = 0; l < apNN.length; l++) {
             var score = new org.nopelab.core.run.ScoreResult(apNN[l], new org.nopelab.core.metrics.Estimate(apNN[l], apNN[l] - 0.005, apNN[l] + 0.005, 256), chance);
             states.add(new org.nopelab.core.run.StateMetrics("layer" + l, l, Map.of(org.nopelab.core.metrics.AdjacencyScore.ap_nn, score), new double[0],
-                    new org.nopelab.core.metrics.Estimate[0], null, null, null, null, null, null));
+                    new org.nopelab.core.metrics.Estimate[0], null, null, null, null, null, null, null));
         }
         var training = accuracy == null ? null : new org.nopelab.core.run.ResultSummary.TrainingSummary("parity", 1500, accuracy, accuracy, 0.01, 10, 60, 0, true,
                 "held out", List.of());

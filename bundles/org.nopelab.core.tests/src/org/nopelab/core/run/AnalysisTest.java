@@ -72,6 +72,9 @@ class AnalysisTest {
             var o = state(r, "layer" + l).order();
             assertTrue(o.tau().ci95Low() > o.chance().tau95(), "layer" + l + " |tau| " + o.tau() + " chance " + o.chance());
         }
+        // the relative-distance probe reads i - j from pair cosines after the first causal attention, not at the input
+        assertTrue(state(r, "layer0").relativeProbe().r2() < 0.05, "layer0 relative R^2 " + state(r, "layer0").relativeProbe().r2());
+        assertTrue(state(r, "layer2").relativeProbe().r2() > 0.2, "layer2 relative R^2 " + state(r, "layer2").relativeProbe().r2());
         // causal attention at small init is near uniform: entropy near log(i + 1), sink rate near mean 1/(i + 1)
         assertEquals(3, r.attention().size());
         var head = r.attention().get(0).heads().get(0);

@@ -129,12 +129,14 @@ public final class Analysis {
         final List<Tensor> probeStates = new ArrayList<>();
         int probeSequences;
         final List<OrderRecovery.Score> order = new ArrayList<>();
+        final org.nopelab.core.probe.RelativeProbe.Pairs pairs;
         java.util.SplittableRandom shuffles;
 
         Accumulator(Experiment e) {
             this.e = e;
             for (AdjacencyScore s : e.analysis().scores()) perSequence.put(s, new ArrayList<>());
             shuffles = new java.util.SplittableRandom(e.dataSeed() ^ 0x5eed0fdL); // the hidden orders, the same for every state
+            pairs = new org.nopelab.core.probe.RelativeProbe.Pairs(e.dataSeed() ^ 0x9a125L); // the probed pairs, too
         }
 
         /** One batch of a state: its similarity matrices (from the engine) and the states themselves. */
@@ -145,6 +147,7 @@ public final class Analysis {
                 for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
                 for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
                 if (e.analysis().order() && order.size() < orderSequences(n)) order.add(OrderRecovery.score(s, shuffles));
+                if (e.analysis().probes() && pairs.sequences() < e.analysis().probeSamples()) pairs.add(s, states.unitRoundoff());
             }
             count += m.length;
             variance.addAll(List.of(PositionSignals.variance(states)));
@@ -192,7 +195,7 @@ public final class Analysis {
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
-                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), order(mean), lag(window(e, name), mean), mean);
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), e.analysis().probes() ? pairs.fit() : null, order(mean), lag(window(e, name), mean), mean);
         }
     }
 }

@@ -147,7 +147,10 @@ public final class ExperimentRunner {
         return rows(r.states());
     }
 
-    /** Per layer (residual stream states only): every score's per-sequence mean, ap_nn's chance, probe R^2 and MAE. */
+    /**
+     * Per layer (residual stream states only): every score's per-sequence mean, ap_nn's chance, probe R^2 and MAE
+     * (absolute and relative), order recovery's |tau| and its chance: the numbers a sweep turns into curves.
+     */
     static List<Map<String, Double>> rows(List<StateMetrics> states) {
         List<Map<String, Double>> rows = new ArrayList<>();
         for (StateMetrics s : states) {
@@ -161,6 +164,14 @@ public final class ExperimentRunner {
                     row.put("probe_" + p.getKey().name() + "_r2", p.getValue().r2());
                     row.put("probe_" + p.getKey().name() + "_mae", p.getValue().mae());
                 }
+            }
+            if (s.relativeProbe() != null) {
+                row.put("probe_relative_r2", s.relativeProbe().r2());
+                row.put("probe_relative_mae", s.relativeProbe().mae());
+            }
+            if (s.order() != null) {
+                row.put("order_tau", s.order().tau().mean());
+                row.put("order_tau_chance", s.order().chance().tau());
             }
             rows.add(row);
         }

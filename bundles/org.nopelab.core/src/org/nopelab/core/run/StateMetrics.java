@@ -22,6 +22,7 @@ public record StateMetrics(
         String matrix,
         String figure,
         Map<PositionProbe.Features, PositionProbe.Score> probes,
+        org.nopelab.core.probe.PositionProbe.Score relativeProbe,
         org.nopelab.core.metrics.OrderRecovery.Result order,
         org.nopelab.core.metrics.LagProfile lag,
         @JsonIgnore double[][] meanMatrix) {

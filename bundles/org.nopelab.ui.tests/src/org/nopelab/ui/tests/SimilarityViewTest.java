@@ -86,7 +86,9 @@ class SimilarityViewTest {
         assertEquals(12 * 12 + 1, rows.size(), "header + one row per cell");
         assertEquals(r.states().get(2).meanMatrix()[5][4], Double.parseDouble(rows.get(1 + 5 * 12 + 4).split(",")[2]), 1e-12);
         assertEquals(3, ((XYPlot) view.canvas("variance").getChart().getPlot()).getDataset().getSeriesCount(), "one variance line per layer");
-        assertEquals(2, ((XYPlot) view.canvas("probes").getChart().getPlot()).getDataset().getSeriesCount(), "cosine and variance probes");
+        XYPlot probePlot = (XYPlot) view.canvas("probes").getChart().getPlot();
+        assertEquals(3, probePlot.getDataset().getSeriesCount(), "cosine and variance probes, and the relative-distance probe");
+        assertEquals(r.states().get(2).relativeProbe().r2(), probePlot.getDataset().getYValue(2, 2), 1e-12, "relative probe at layer 2");
         assertNull(view.canvas("training").getChart(), "a random-init result has no training curve");
         XYPlot predicted = (XYPlot) view.canvas("predictions").getChart().getPlot();
         double[] mean = r.states().get(2).probes().get(org.nopelab.core.probe.PositionProbe.Features.cosine).meanPrediction();

@@ -114,7 +114,7 @@ class SweepTest {
         assertEquals(3, e.n());
         var csv = Files.readAllLines(dir.resolve("sweep.csv"));
         assertEquals("cell,model.init.std,model.residual,subject,layer,metric,mean,ci95_low,ci95_high,seeds", csv.get(0));
-        assertEquals(4 * 3 * 2, csv.size() - 1, "cells x layers x (ap_nn, ap_nn_chance)");
+        assertEquals(4 * 3 * 4, csv.size() - 1, "cells x layers x (ap_nn, ap_nn_chance, order_tau, order_tau_chance)");
 
         // the cell's own folder is a plain experiment that reads back with the cell's values
         var cellFile = SweepRunner.runFolder(dir, "03_std=1_residual=false", 2).resolve("experiment.yaml");

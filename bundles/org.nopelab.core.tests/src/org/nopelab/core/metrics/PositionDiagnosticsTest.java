@@ -59,6 +59,16 @@ class PositionDiagnosticsTest {
         assertEquals(chance, noiseTau, 0.015);
     }
 
+    /** Overflowed states give NaN similarities: no order to score (the eigensolver would not converge on them). */
+    @Test
+    void nonFiniteMatricesHaveNoOrder() {
+        double[][] s = banded(10);
+        s[3][4] = s[4][3] = Double.NaN;
+        assertNull(OrderRecovery.score(s, new SplittableRandom(1)));
+        s[3][4] = s[4][3] = Double.POSITIVE_INFINITY;
+        assertNull(OrderRecovery.score(s, new SplittableRandom(1)));
+    }
+
     @Test
     void windowTheoryIsTheOverlapOfTheTwoWindows() {
         assertEquals(Theory.t1(10, 4), Theory.uniformWindow(10, 4, Integer.MAX_VALUE), 1e-15);

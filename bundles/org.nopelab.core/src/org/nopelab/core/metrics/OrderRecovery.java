@@ -27,9 +27,13 @@ public final class OrderRecovery {
     /** The chance level of {@link Score} for n positions: the mean of |tau| and |rho| over random orders, and their 95th percentiles. */
     public record Chance(double tau, double tau95, double rho, double rho95) {}
 
-    /** Shuffles the positions of s with r, seriates the shuffled matrix and scores the recovered order. */
+    /**
+     * Shuffles the positions of s with r, seriates the shuffled matrix and scores the recovered order; null for a
+     * matrix with non-finite entries (hidden states that overflowed), which has no order to score.
+     */
     public static Score score(double[][] s, SplittableRandom r) {
         int n = s.length;
+        for (double[] row : s) for (double v : row) if (!Double.isFinite(v)) return null;
         int[] perm = shuffled(n, r); // shuffled row k holds true position perm[k]
         double[][] hidden = new double[n][n];
         for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) hidden[a][b] = s[perm[a]][perm[b]];
@@ -61,7 +65,12 @@ public final class OrderRecovery {
                 l[i][i] += w;
             }
         }
-        EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(l, false));
+        EigenDecomposition eig;
+        try {
+            eig = new EigenDecomposition(new Array2DRowRealMatrix(l, false));
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException notConverged) {
+            return null; // the solver found no eigenvectors to read an order from
+        }
         double[] values = eig.getRealEigenvalues();
         int smallest = 0, second = -1;
         for (int k = 1; k < n; k++) if (values[k] < values[smallest]) smallest = k;

@@ -129,6 +129,7 @@ public final class Analysis {
         final List<Tensor> probeStates = new ArrayList<>();
         int probeSequences;
         final List<OrderRecovery.Score> order = new ArrayList<>();
+        int orderSkipped;
         final org.nopelab.core.probe.RelativeProbe.Pairs pairs;
         java.util.SplittableRandom shuffles;
 
@@ -146,7 +147,11 @@ public final class Analysis {
             for (double[][] s : m) {
                 for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
                 for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
-                if (e.analysis().order() && order.size() < orderSequences(n)) order.add(OrderRecovery.score(s, shuffles));
+                if (e.analysis().order() && order.size() + orderSkipped < orderSequences(n)) {
+                    OrderRecovery.Score o = OrderRecovery.score(s, shuffles);
+                    if (o == null) orderSkipped++; // non-finite similarities: overflowed states
+                    else order.add(o);
+                }
                 if (e.analysis().probes() && pairs.sequences() < e.analysis().probeSamples()) pairs.add(s, states.unitRoundoff());
             }
             count += m.length;
@@ -180,6 +185,7 @@ public final class Analysis {
         OrderRecovery.Result order(double[][] mean) {
             if (order.isEmpty()) return null;
             OrderRecovery.Score onMean = OrderRecovery.score(mean, new java.util.SplittableRandom(e.dataSeed()));
+            if (onMean == null) onMean = new OrderRecovery.Score(Double.NaN, Double.NaN);
             return new OrderRecovery.Result(Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::tau).toArray()).within(Bounds.PROBABILITY),
                     Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::rho).toArray()).within(Bounds.PROBABILITY), onMean.tau(), onMean.rho(),
                     OrderRecovery.chance(mean.length, 2000, e.dataSeed()), order.size());

@@ -64,6 +64,8 @@ public final class StudyCharts {
             r.setSeriesStroke(k, new BasicStroke(2f));
         }
         plot.setRenderer(r);
+        boolean whole = lines.stream().allMatch(l -> java.util.Arrays.stream(l.x()).allMatch(v -> v == Math.rint(v)));
+        if (whole && !logX) ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // layers, blocks, factors: no 1.1
         if (logX) {
             LogAxis axis = new LogAxis(xLabel); // decades, labelled as plain numbers (0.01, 0.1, 1), not 10^-1.8
             axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());

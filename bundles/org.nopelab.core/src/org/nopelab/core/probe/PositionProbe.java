@@ -73,8 +73,16 @@ public final class PositionProbe {
                 (train ? trainY : testY).add((double) i);
             }
         }
+        return fitRows(trainX, trainY, testX, testY, n, featureCount(features), states.unitRoundoff());
+    }
+
+    /**
+     * Least squares of the targets (whole numbers 1..n-1) on the training rows, scored on the test rows: the one fit
+     * of the absolute and the relative probes. raw: the features before their squares; u: the states' unit roundoff.
+     */
+    static Score fitRows(List<double[]> trainX, List<Double> trainY, List<double[]> testX, List<Double> testY, int n, int raw, double u) {
         double[][] design = trainX.toArray(double[][]::new);
-        String degenerate = degenerate(design, featureCount(features), states.unitRoundoff());
+        String degenerate = degenerate(design, raw, u);
         if (degenerate != null) return Score.undefined(trainX.size(), testX.size(), n, degenerate);
         OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
         ols.newSampleData(trainY.stream().mapToDouble(Double::doubleValue).toArray(), design);

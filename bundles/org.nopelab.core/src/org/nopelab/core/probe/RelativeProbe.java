@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import org.apache.commons.math3.linear.SingularMatrixException;
-import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
 /**
  * The relative-distance probe beside the absolute one ({@link PositionProbe}): from a pair of positions j < i of
@@ -72,39 +70,7 @@ public final class RelativeProbe {
                 (train ? trainX : testX).add(x.get(k));
                 (train ? trainY : testY).add(y.get(k));
             }
-            return RelativeProbe.fit(trainX, trainY, testX, testY, n, roundoff);
+            return PositionProbe.fitRows(trainX, trainY, testX, testY, n, 3, roundoff);
         }
-    }
-
-    private static PositionProbe.Score fit(List<double[]> trainX, List<Double> trainY, List<double[]> testX, List<Double> testY, int n, double u) {
-        double[][] design = trainX.toArray(double[][]::new);
-        String degenerate = PositionProbe.degenerate(design, 3, u);
-        if (degenerate != null) return PositionProbe.Score.undefined(trainX.size(), testX.size(), n, degenerate);
-        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
-        ols.newSampleData(trainY.stream().mapToDouble(Double::doubleValue).toArray(), design);
-        double[] beta;
-        try {
-            beta = ols.estimateRegressionParameters();
-        } catch (SingularMatrixException e) {
-            return PositionProbe.Score.undefined(trainX.size(), testX.size(), n, "the least-squares design is singular");
-        }
-        double mean = testY.stream().mapToDouble(Double::doubleValue).average().orElse(0), sse = 0, sst = 0, abs = 0;
-        int right = 0;
-        double[] sum = new double[n - 1];
-        int[] count = new int[n - 1];
-        for (int k = 0; k < testX.size(); k++) {
-            double p = beta[0];
-            for (int f = 0; f < testX.get(k).length; f++) p += beta[f + 1] * testX.get(k)[f];
-            double y = testY.get(k);
-            sum[(int) y - 1] += p;
-            count[(int) y - 1]++;
-            sse += (p - y) * (p - y);
-            sst += (y - mean) * (y - mean);
-            abs += Math.abs(p - y);
-            if (Math.round(Math.max(1, Math.min(n - 1, p))) == (long) y) right++;
-        }
-        double[] meanPrediction = new double[n - 1];
-        for (int d = 0; d < n - 1; d++) meanPrediction[d] = count[d] == 0 ? Double.NaN : sum[d] / count[d];
-        return new PositionProbe.Score(1 - sse / sst, abs / testX.size(), (double) right / testX.size(), trainX.size(), testX.size(), meanPrediction, null);
     }
 }

@@ -66,7 +66,7 @@ public final class Claims {
         return present(e, chance) ? "pattern" : absent(e, chance) ? "no pattern" : "weak";
     }
 
-    private static List<StateMetrics> layers(ResultFolder r) {
+    static List<StateMetrics> layers(ResultFolder r) {
         return r.summary().states().stream().filter(s -> s.name().equals("layer" + s.layer())).toList();
     }
 
@@ -78,7 +78,7 @@ public final class Claims {
         return s.scores().get(AdjacencyScore.ap_nn).chance();
     }
 
-    private static Verdict notRun(String id, String claim, String... experiments) {
+    static Verdict notRun(String id, String claim, String... experiments) {
         return new Verdict(id, claim, Status.not_run, "not run", List.of(experiments), List.of(), List.of());
     }
 
@@ -86,7 +86,7 @@ public final class Claims {
         return new Series(name, layers.stream().mapToDouble(StateMetrics::layer).toArray(), layers.stream().map(Claims::apNN).toArray(Estimate[]::new));
     }
 
-    private static Estimate exact(double v) {
+    static Estimate exact(double v) {
         return new Estimate(v, v, v, 1);
     }
 
@@ -513,7 +513,7 @@ public final class Claims {
         return new Series(name, IntStream.range(0, values.size()).asDoubleStream().toArray(), values.toArray(Estimate[]::new));
     }
 
-    private static Estimate[] exacts(double[] v) {
+    static Estimate[] exacts(double[] v) {
         return java.util.Arrays.stream(v).mapToObj(Claims::exact).toArray(Estimate[]::new);
     }
 

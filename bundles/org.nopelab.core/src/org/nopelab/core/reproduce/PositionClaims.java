@@ -36,23 +36,11 @@ final class PositionClaims {
                 attention(runs.get("10-attention-schemes")), length(runs.get("12-length-axis")));
     }
 
-    private static List<StateMetrics> layers(ResultFolder r) {
-        return r.summary().states().stream().filter(s -> s.name().equals("layer" + s.layer())).toList();
-    }
-
-    private static Estimate exact(double v) {
-        return new Estimate(v, v, v, 1);
-    }
-
-    private static Verdict notRun(String id, String claim, String... experiments) {
-        return new Verdict(id, claim, Status.not_run, "not run", List.of(experiments), List.of(), List.of());
-    }
-
     /** Order recovery: above the chance band from layer 1 on with the causal mask, within it at the input and without the mask. */
     static Verdict order(Path causal, Path bidirectional) throws IOException {
         String claim = "Beyond the paper: the order of the positions can be recovered from one layer's similarities alone (spectral seriation,"
                 + " |Kendall tau| above a random order's 95th percentile) from layer 1 on with the causal mask, not at the input, and not without the mask.";
-        if (causal == null && bidirectional == null) return notRun("OR", claim, "1-input-vs-layers", "6-bidirectional-control");
+        if (causal == null && bidirectional == null) return Claims.notRun("OR", claim, "1-input-vs-layers", "6-bidirectional-control");
         List<Verdict.Number> numbers = new ArrayList<>();
         List<Series> lines = new ArrayList<>();
         boolean causalOk = causal != null, controlOk = bidirectional != null;
@@ -62,7 +50,7 @@ final class PositionClaims {
             if (dir == null) continue;
             boolean isCausal = dir == causal;
             String label = isCausal ? "causal" : "bidirectional";
-            List<StateMetrics> layers = layers(ResultFolder.open(dir));
+            List<StateMetrics> layers = Claims.layers(ResultFolder.open(dir));
             if (layers.stream().anyMatch(s -> s.order() == null)) return new Verdict("OR", claim, Status.not_run, "analysis.order was off",
                     List.of("1-input-vs-layers", "6-bidirectional-control"), numbers, List.of());
             int above = 0;
@@ -92,7 +80,7 @@ final class PositionClaims {
     static Verdict lag(Path dir) throws IOException {
         String claim = "Beyond the paper (Dawes et al.): at tiny init the lag profile c(d) of the first attention output follows uniform attention,"
                 + " sqrt((i-d+1)/(i+1)) under global causal attention and [1 - d/w]+ under a sliding window of w keys.";
-        if (dir == null) return notRun("LAG", claim, "11-lag-profile");
+        if (dir == null) return Claims.notRun("LAG", claim, "11-lag-profile");
         List<Verdict.Number> numbers = new ArrayList<>();
         List<Figure> figures = new ArrayList<>();
         List<String> parts = new ArrayList<>();
@@ -108,16 +96,16 @@ final class PositionClaims {
             if (ok) agree++;
             int last = p.cosine().length - 1;
             numbers.add(new Verdict.Number(name + (p.window() == null ? " (global)" : " (window " + p.window() + ")") + ": max |c(d) - theory| over bins and lags",
-                    exact(max), LAG_TOLERANCE, "tolerance (ours)", ok ? "agrees" : "disagrees"));
+                    Claims.exact(max), LAG_TOLERANCE, "tolerance (ours)", ok ? "agrees" : "disagrees"));
             for (int b = 0; b <= last; b++) {
                 numbers.add(new Verdict.Number(String.format("%s recency gap c(1) - c(%d), queries %d-%d", name, p.binEnd()[b] - 1, p.binStart()[b], p.binEnd()[b] - 1),
-                        exact(p.recencyGap()[b]), null, null, ""));
+                        Claims.exact(p.recencyGap()[b]), null, null, ""));
             }
             parts.add(String.format("%s max deviation %.3f, late-bin recency gap %.2f", name, max, p.recencyGap()[last]));
             double[] x = IntStream.range(0, p.cosine()[last].length).asDoubleStream().toArray();
             figures.add(new Figure("lag-" + name, name + ": lag profile of layer1.attn, queries " + p.binStart()[last] + "-" + (p.binEnd()[last] - 1), "lag d",
-                    "mean cos(h_i, h_i-d)", Figure.Kind.theory, List.of(new Series("measured", x, exacts(p.cosine()[last])),
-                            new Series("uniform-attention theory", x, exacts(p.theory()[last]))), null, false, null));
+                    "mean cos(h_i, h_i-d)", Figure.Kind.theory, List.of(new Series("measured", x, Claims.exacts(p.cosine()[last])),
+                            new Series("uniform-attention theory", x, Claims.exacts(p.theory()[last]))), null, false, null));
         }
         Status status = agree == subjects ? Status.holds : agree > 0 ? Status.partly : Status.fails;
         return new Verdict("LAG", claim, status, String.join("; ", parts) + String.format(" (tolerance %.2f).", LAG_TOLERANCE), List.of("11-lag-profile"), numbers, figures);
@@ -131,7 +119,7 @@ final class PositionClaims {
     static Verdict attention(Path dir) throws IOException {
         String claim = "Beyond the paper: in the first block, how much of the attention scores' variance the offset i - j explains is near 0 for NoPE,"
                 + " trained or not, and larger for RoPE and ALiBi once trained; sink rates (attention mass on position 0) of each scheme at init and after training.";
-        if (dir == null) return notRun("ATT", claim, "10-attention-schemes");
+        if (dir == null) return Claims.notRun("ATT", claim, "10-attention-schemes");
         List<Verdict.Number> numbers = new ArrayList<>();
         Map<String, Double> firstBlock = new java.util.LinkedHashMap<>();
         List<Series> lines = new ArrayList<>();
@@ -143,10 +131,10 @@ final class PositionClaims {
             double[] sink = blocks.stream().mapToDouble(b -> b.heads().stream().mapToDouble(AttentionStats.Head::sinkRate).average().orElse(Double.NaN)).toArray();
             firstBlock.put(name, r2[0]);
             for (int l = 0; l < r2.length; l++) {
-                numbers.add(new Verdict.Number(name + " block " + (l + 1) + " offset R^2 (mean over heads)", exact(r2[l]), null, null, ""));
-                numbers.add(new Verdict.Number(name + " block " + (l + 1) + " sink rate (mean over heads)", exact(sink[l]), null, null, ""));
+                numbers.add(new Verdict.Number(name + " block " + (l + 1) + " offset R^2 (mean over heads)", Claims.exact(r2[l]), null, null, ""));
+                numbers.add(new Verdict.Number(name + " block " + (l + 1) + " sink rate (mean over heads)", Claims.exact(sink[l]), null, null, ""));
             }
-            lines.add(new Series(name, IntStream.rangeClosed(1, r2.length).asDoubleStream().toArray(), exacts(r2)));
+            lines.add(new Series(name, IntStream.rangeClosed(1, r2.length).asDoubleStream().toArray(), Claims.exacts(r2)));
         }
         Double nope = firstBlock.get("nope-trained"), nopeInit = firstBlock.get("nope"), rope = firstBlock.get("rope-trained"), alibi = firstBlock.get("alibi-trained");
         if (nope == null || rope == null || alibi == null) {
@@ -171,7 +159,7 @@ final class PositionClaims {
         String claim = "Beyond the paper (Dawes et al.): at random init the global-NoPE adjacency signal fades as sequences grow, while sliding-window"
                 + " attention keeps it.";
         String experiment = "12-length-axis";
-        if (dir == null) return notRun("LEN", claim, experiment);
+        if (dir == null) return Claims.notRun("LEN", claim, experiment);
         org.nopelab.core.run.SweepSummary s = org.nopelab.core.run.SweepRunner.read(dir);
         int last = s.layers() - 1;
         List<Verdict.Number> numbers = new ArrayList<>();
@@ -202,9 +190,5 @@ final class PositionClaims {
         return new Verdict("LEN", claim, status, String.format("layer%d ap_nn at the longest length keeps %.0f%% of its shortest-length value under global attention and"
                 + " %.0f%% under the window (fades below %.0f%%, holds from %.0f%%).", last, 100 * global, 100 * window, 100 * FADED, 100 * HELD), List.of(experiment), numbers,
                 List.of(new Figure("length-axis", "Last-layer ap_nn by sequence length, random init", "positions", "ap_nn", Figure.Kind.estimates, lines, null, true, null)));
-    }
-
-    private static Estimate[] exacts(double[] v) {
-        return java.util.Arrays.stream(v).mapToObj(PositionClaims::exact).toArray(Estimate[]::new);
     }
 }

@@ -150,9 +150,11 @@ class PositionDiagnosticsTest {
             }
             assertEquals(sink, head.sinkRate(), 1e-6);
             assertEquals(1.0 / 5, head.meanMatrix()[4][2], 1e-6);
+            assertEquals(1.0 / 5, head.firstMatrix()[4][2], 1e-6);
         }
         assertEquals(1, stats.heads().get(0).offsetR2(), 1e-9);
         assertTrue(stats.heads().get(1).offsetR2() < 0.1, "content-only scores: " + stats.heads().get(1).offsetR2());
         assertEquals("attention/layer1-head1.csv", stats.heads().get(1).matrix());
+        assertEquals("attention/layer1-head1-first.csv", stats.heads().get(1).firstSequence());
     }
 }

@@ -136,7 +136,7 @@ class ClaimsTest {
     }
 
     private static void attention(java.nio.file.Path dir, String subject, double r2) throws java.io.IOException {
-        var head = new org.nopelab.core.metrics.AttentionStats.Head(0, 0.1, 2.0, 2.4, new double[] {0, 1}, new double[] {0, Math.log(2)}, r2, "attention/layer1-head0.csv", null);
+        var head = new org.nopelab.core.metrics.AttentionStats.Head(0, 0.1, 2.0, 2.4, new double[] {0, 1}, new double[] {0, Math.log(2)}, r2, "attention/layer1-head0.csv", "attention/layer1-head0-first.csv", null, null);
         var summary = new org.nopelab.core.run.ResultSummary(org.nopelab.core.run.ResultSummary.FORMAT, "att-" + subject, "", "nd4j", "cosine", 30, 8, 1,
                 "input none; blocks none", null, List.of(), List.of(new org.nopelab.core.metrics.AttentionStats(1, List.of(head))));
         java.nio.file.Path d = java.nio.file.Files.createDirectories(dir.resolve("subjects").resolve(subject));

@@ -18,15 +18,19 @@ import org.nopelab.core.model.Tensor;
  */
 public record AttentionStats(int layer, List<Head> heads) {
 
-    /** One head. meanMatrix is written as a CSV beside metrics.json, not into it. */
+    /**
+     * One head. meanMatrix (over all sequences) and firstMatrix (the first analysed sequence alone: one sequence's
+     * attention, not blurred by the mean) are written as CSVs beside metrics.json, not into it.
+     */
     public record Head(int head, double sinkRate, double entropy, double uniformEntropy, double[] entropyByPosition,
-            double[] uniformEntropyByPosition, double offsetR2, String matrix, @JsonIgnore double[][] meanMatrix) {}
+            double[] uniformEntropyByPosition, double offsetR2, String matrix, String firstSequence, @JsonIgnore double[][] meanMatrix,
+            @JsonIgnore double[][] firstMatrix) {}
 
     /** Running sums over batches for one block. */
     public static final class Accumulator {
         private final int layer;
         private int heads, n, sequences;
-        private double[][][] probs;
+        private double[][][] probs, first;
         private double[][] entropy, keys;
         private double[] sink, total, totalSq, totalCount;
         private double[][] diagSum, diagSq, diagCount;
@@ -42,6 +46,8 @@ public record AttentionStats(int layer, List<Head> heads) {
                 heads = p.dim(1);
                 n = p.dim(2);
                 probs = new double[heads][n][n];
+                first = new double[heads][n][n];
+                for (int h = 0; h < heads; h++) for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) first[h][i][j] = p.data()[(h * n + i) * n + j];
                 entropy = new double[heads][n];
                 keys = new double[heads][n];
                 sink = new double[heads];
@@ -89,7 +95,7 @@ public record AttentionStats(int layer, List<Head> heads) {
             sequences += b;
         }
 
-        /** The statistics; file(head) names the CSV its mean matrix goes to. */
+        /** The statistics; file(head) names the CSV its mean matrix goes to (the first sequence's: the same name ending -first.csv). */
         public AttentionStats finish(java.util.function.IntFunction<String> file) {
             List<Head> out = new ArrayList<>();
             for (int h = 0; h < heads; h++) {
@@ -107,7 +113,9 @@ public record AttentionStats(int layer, List<Head> heads) {
                 for (int d = 0; d < n; d++) if (diagCount[h][d] > 0) within += diagSq[h][d] - diagSum[h][d] * diagSum[h][d] / diagCount[h][d];
                 double all = totalSq[h] - total[h] * total[h] / totalCount[h];
                 double r2 = all > 1e-12 * totalCount[h] ? Math.max(0, 1 - within / all) : 0;
-                out.add(new Head(h, n > 1 ? sink[h] / sequences / (n - 1) : 0, eSum / n, uSum / n, e, u, r2, file.apply(h), mean));
+                String name = file.apply(h);
+                out.add(new Head(h, n > 1 ? sink[h] / sequences / (n - 1) : 0, eSum / n, uSum / n, e, u, r2, name, name.replaceFirst("\\.csv$", "-first.csv"),
+                        mean, first[h]));
             }
             return new AttentionStats(layer, out);
         }

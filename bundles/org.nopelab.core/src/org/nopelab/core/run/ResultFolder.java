@@ -63,9 +63,9 @@ public final class ResultFolder {
         return summary.states().stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
-    /** One head's mean attention matrix (analysis.attention), read from its CSV. */
-    public double[][] attentionMatrix(org.nopelab.core.metrics.AttentionStats.Head head) throws IOException {
-        return Csv.readMatrix(dir.resolve(head.matrix()));
+    /** One head's mean attention matrix (analysis.attention), or with firstSequence that of the first analysed sequence, read from its CSV. */
+    public double[][] attentionMatrix(org.nopelab.core.metrics.AttentionStats.Head head, boolean firstSequence) throws IOException {
+        return Csv.readMatrix(dir.resolve(firstSequence ? head.firstSequence() : head.matrix()));
     }
 
     public synchronized double[][] matrix(StateMetrics state) throws IOException {

@@ -29,7 +29,7 @@ import org.nopelab.core.train.Trainer;
  * provenance.json           hashes, seeds, versions, machine
  * metrics.json              scores per state (ResultSummary)
  * matrices/STATE.csv        mean self-similarity matrix per state
- * attention/layerL-headH.csv mean attention matrix per block and head (analysis.attention)
+ * attention/layerL-headH.csv mean attention matrix per block and head (analysis.attention); -first.csv: the first sequence's
  * curves/*.csv              similarity by distance, variance by position, scores by state
  * figures/STATE.png         heatmaps; figures/scores.png, scores by layer
  * model.safetensors, tokens.csv   the model and inputs, to re-run or cross-check elsewhere
@@ -65,7 +65,12 @@ public final class ResultWriter {
         for (StateMetrics s : r.states()) Csv.writeMatrix(dir.resolve(s.matrix()), s.meanMatrix());
         if (r.attention() != null) {
             Files.createDirectories(dir.resolve("attention"));
-            for (var block : r.attention()) for (var h : block.heads()) Csv.writeMatrix(dir.resolve(h.matrix()), h.meanMatrix());
+            for (var block : r.attention()) {
+                for (var h : block.heads()) {
+                    Csv.writeMatrix(dir.resolve(h.matrix()), h.meanMatrix());
+                    Csv.writeMatrix(dir.resolve(h.firstSequence()), h.firstMatrix());
+                }
+            }
         }
         writeCurves(r, dir.resolve("curves"));
         ModelFile.save(dir.resolve("model.safetensors"), r.experiment().model(), r.weights());

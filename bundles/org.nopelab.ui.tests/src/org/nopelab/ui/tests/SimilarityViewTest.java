@@ -104,12 +104,15 @@ class SimilarityViewTest {
         assertEquals(3, order.getDataset().getItemCount(0), "one |tau| per residual-stream state");
         assertEquals(r.states().get(1).order().tau().mean(), order.getDataset().getYValue(0, 1), 1e-12);
         // Attention tab: block 2 (the selected state's), head 1's mean matrix and every head's entropy
-        view.showHead(1);
+        view.showHead(1, false);
         var head1 = r.attention().get(1).heads().get(1);
         XYZDataset attention = (XYZDataset) ((XYPlot) view.canvas("attention").getChart().getPlot()).getDataset();
         assertEquals(head1.meanMatrix()[6][2], attention.getZValue(0, 6 * 12 + 2), 1e-9, "block 2, head 1, cell (6, 2)");
         assertEquals(r.attention().get(1).heads().size() + 1, ((XYPlot) view.canvas("entropy").getChart().getPlot()).getDataset().getSeriesCount(),
                 "one entropy line per head and uniform attention's");
+        view.showHead(1, true); // one sequence's attention instead of the mean
+        XYZDataset one = (XYZDataset) ((XYPlot) view.canvas("attention").getChart().getPlot()).getDataset();
+        assertEquals(head1.firstMatrix()[6][2], one.getZValue(0, 6 * 12 + 2), 1e-6, "first sequence, cell (6, 2)");
     }
 
     @Test

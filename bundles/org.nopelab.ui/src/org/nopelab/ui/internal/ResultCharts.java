@@ -129,7 +129,9 @@ public final class ResultCharts {
                     charts.put(prefix + "attention-entropy-layer" + block.layer(), org.nopelab.charts.PositionCharts.entropy(r.summary().experiment() + " - block " + block.layer() + ": attention entropy", block));
                     for (var h : block.heads()) {
                         charts.put(prefix + "attention-layer" + block.layer() + "-head" + h.head(), org.nopelab.charts.PositionCharts.attention(
-                                r.summary().experiment() + " - block " + block.layer() + ", head " + h.head() + ": mean attention", r.attentionMatrix(h), map));
+                                r.summary().experiment() + " - block " + block.layer() + ", head " + h.head() + ": mean attention", r.attentionMatrix(h, false), map));
+                        charts.put(prefix + "attention-layer" + block.layer() + "-head" + h.head() + "-first", org.nopelab.charts.PositionCharts.attention(
+                                r.summary().experiment() + " - block " + block.layer() + ", head " + h.head() + ": first sequence", r.attentionMatrix(h, true), map));
                     }
                 }
             }

@@ -63,6 +63,7 @@ public final class SimilarityView extends ViewPart {
     private ChartCanvas heatmap, scores, compareA, compareB, difference, variance, probes, predictions, training, theory, theoryRow;
     private ChartCanvas lag, order, attention, entropy;
     private Combo headSelector;
+    private Button firstSequence;
     private final List<ResultFolder> subjects = new ArrayList<>();
     private ResultFolder result;
     private int subject;
@@ -149,11 +150,14 @@ public final class SimilarityView extends ViewPart {
         order = new ChartCanvas(position);
         tab(tabs, "Position", position);
         Composite attentionTab = new Composite(tabs, SWT.NONE);
-        attentionTab.setLayout(new GridLayout(2, false));
+        attentionTab.setLayout(new GridLayout(3, false));
         new Label(attentionTab, SWT.NONE).setText("Head (of the selected state's block):");
         headSelector = combo(attentionTab, 90, () -> showAttention(stateSelector.getSelectionIndex()));
+        firstSequence = new Button(attentionTab, SWT.CHECK);
+        firstSequence.setText("First sequence only (else the mean over sequences)");
+        firstSequence.addListener(SWT.Selection, e -> showAttention(stateSelector.getSelectionIndex()));
         SashForm attentionCharts = new SashForm(attentionTab, SWT.HORIZONTAL);
-        attentionCharts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 2, 1));
+        attentionCharts.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true, 3, 1));
         attention = new ChartCanvas(attentionCharts);
         attention.setSquare(true);
         entropy = new ChartCanvas(attentionCharts);
@@ -321,8 +325,10 @@ public final class SimilarityView extends ViewPart {
         headSelector.select(head);
         var h = block.heads().get(head);
         try {
-            attention.setChart(org.nopelab.charts.PositionCharts.attention(String.format("%s - block %d, head %d: mean attention (sink %.2f, offset R^2 %.2f)",
-                    result.summary().experiment(), block.layer(), h.head(), h.sinkRate(), h.offsetR2()), result.attentionMatrix(h), ColourMap.named(Setting.COLOUR_MAP.value())));
+            boolean one = firstSequence.getSelection() && h.firstSequence() != null;
+            attention.setChart(org.nopelab.charts.PositionCharts.attention(String.format("%s - block %d, head %d: %s (sink %.2f, offset R^2 %.2f)",
+                    result.summary().experiment(), block.layer(), h.head(), one ? "first sequence" : "mean attention", h.sinkRate(), h.offsetR2()),
+                    result.attentionMatrix(h, one), ColourMap.named(Setting.COLOUR_MAP.value())));
         } catch (IOException e) {
             attention.setChart(null);
             attention.setMessage("Cannot read " + h.matrix() + ": " + e.getMessage());
@@ -442,9 +448,10 @@ public final class SimilarityView extends ViewPart {
         };
     }
 
-    /** Picks a head of the Attention tab, as the head selector does. */
-    public void showHead(int head) {
+    /** Picks a head of the Attention tab, as the head selector does, and its mean or first-sequence matrix. */
+    public void showHead(int head, boolean first) {
         headSelector.select(head);
+        firstSequence.setSelection(first);
         showAttention(stateSelector.getSelectionIndex());
     }
 

@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -42,7 +43,8 @@ final class Bench {
                 + " | peak RSS MB NoPE Lab / PyTorch | ratio | train GFLOP/s NoPE Lab / PyTorch | agreement (max rel. diff: states, loss, gradients) |");
         rows.add("|---|---|---|---|---|---|---|---|---|---|");
         Path work = Files.createTempDirectory("nopelab-bench");
-        String ours = "NoPE Lab: ND4J " + Engines.standard().versions().get("backend") + ", kernels " + Engines.standard().versions().get("blas_core"), theirs = "";
+        Map<String, String> engine = Engines.standard().versions();
+        String ours = "NoPE Lab: ND4J " + engine.get("backend") + ", kernels " + engine.get("blas_core"), theirs = "";
         for (Size s : sizes) {
             out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads, %d thread(s)%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads(),
                     Math.max(threads, 1));

@@ -75,15 +75,10 @@ public record AttentionStats(int layer, List<Head> heads) {
                                 total[h] += sij;
                                 totalSq[h] += sij * sij;
                                 totalCount[h]++;
-                                if (j <= i) { // the offset i - j of a causal or windowed key; bidirectional keys j > i fold onto |i - j|
-                                    diagSum[h][i - j] += sij;
-                                    diagSq[h][i - j] += sij * sij;
-                                    diagCount[h][i - j]++;
-                                } else {
-                                    diagSum[h][j - i] += sij;
-                                    diagSq[h][j - i] += sij * sij;
-                                    diagCount[h][j - i]++;
-                                }
+                                int d = Math.abs(i - j); // causal and windowed keys have j < i; bidirectional ones fold onto |i - j|
+                                diagSum[h][d] += sij;
+                                diagSq[h][d] += sij * sij;
+                                diagCount[h][d]++;
                             }
                         }
                         entropy[h][i] += hi;

@@ -34,6 +34,9 @@ import org.nopelab.core.probe.PositionProbe;
 public final class Analysis {
     private Analysis() {}
 
+    /** Random orders drawn for order recovery's chance level (its mean and 95th percentile). */
+    static final int ORDER_CHANCE_DRAWS = 2000;
+
     public static AnalysisResult run(Experiment e, RunMonitor monitor) {
         return run(e, WeightInit.initialise(e.model(), e.seed()), monitor);
     }
@@ -75,9 +78,11 @@ public final class Analysis {
         // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
         monitor.begin("Metrics and probes of " + names.size() + " states", names.size());
         List<StateMetrics> states = new ArrayList<>();
+        // order recovery's chance depends on the positions and the seed only: drawn once for every state
+        OrderRecovery.Chance orderChance = e.analysis().order() ? OrderRecovery.chance(tokens[0].length, ORDER_CHANCE_DRAWS, e.dataSeed()) : null;
         for (String n : names) {
             if (monitor.isCancelled()) throw new RunCancelledException();
-            states.add(acc.get(n).finish(n));
+            states.add(acc.get(n).finish(n, orderChance));
             monitor.worked(1, "metrics of " + n);
         }
         List<AttentionStats> stats = attention ? new ArrayList<>() : null;
@@ -182,16 +187,16 @@ public final class Analysis {
                     : org.nopelab.core.experiment.AnalysisConfig.ORDER_SEQUENCES;
         }
 
-        OrderRecovery.Result order(double[][] mean) {
+        OrderRecovery.Result order(double[][] mean, OrderRecovery.Chance chance) {
             if (order.isEmpty()) return null;
             OrderRecovery.Score onMean = OrderRecovery.score(mean, new java.util.SplittableRandom(e.dataSeed()));
             if (onMean == null) onMean = new OrderRecovery.Score(Double.NaN, Double.NaN);
             return new OrderRecovery.Result(Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::tau).toArray()).within(Bounds.PROBABILITY),
                     Estimate.of(order.stream().mapToDouble(OrderRecovery.Score::rho).toArray()).within(Bounds.PROBABILITY), onMean.tau(), onMean.rho(),
-                    OrderRecovery.chance(mean.length, 2000, e.dataSeed()), order.size());
+                    chance, order.size());
         }
 
-        StateMetrics finish(String name) {
+        StateMetrics finish(String name, OrderRecovery.Chance orderChance) {
             int n = sum.length;
             double[][] mean = new double[n][n];
             for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) mean[i][j] = sum[i][j] / count;
@@ -201,7 +206,7 @@ public final class Analysis {
             String file = name.replace('.', '-');
             return new StateMetrics(name, layerOf(name), scores, PositionSignals.similarityByDistance(mean),
                     Estimate.columns(variance.toArray(double[][]::new)), "matrices/" + file + ".csv",
-                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), e.analysis().probes() ? pairs.fit() : null, order(mean), lag(window(e, name), mean), mean);
+                    e.analysis().figures() ? "figures/" + file + ".png" : null, probes(), e.analysis().probes() ? pairs.fit() : null, order(mean, orderChance), lag(window(e, name), mean), mean);
         }
     }
 }

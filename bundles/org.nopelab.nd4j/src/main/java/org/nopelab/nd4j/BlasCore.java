@@ -22,9 +22,11 @@ public final class BlasCore {
 
     private BlasCore() {}
 
-    /** How the core was chosen: "user" (OPENBLAS_CORETYPE given), "cpu flags" (set here), "detected" (left to OpenBLAS). */
+    /** How the core was chosen (given by the user, set here from the CPU's flags, or left to OpenBLAS), and which. */
     private static String how;
     private static String chosen;
+    /** The kernels OpenBLAS reported, once it has: they cannot change while the process runs. */
+    private static String reported;
 
     /**
      * The OpenBLAS core for a CPU with these /proc/cpuinfo flags, or empty where OpenBLAS's own detection is the
@@ -65,8 +67,9 @@ public final class BlasCore {
     /** The kernels OpenBLAS runs, after it has loaded: e.g. "SkylakeX (OPENBLAS_CORETYPE set by NoPE Lab from the CPU's flags)". */
     public static synchronized String describe() {
         apply();
-        String name = Native.call("openblas_get_corename").orElse(chosen == null ? "unknown" : chosen);
-        return name.trim() + (chosen == null ? " (" + how + ")" : " (" + VARIABLE + " " + chosen + " " + how + ")");
+        if (reported == null) reported = Native.call("openblas_get_corename").map(String::trim).orElse(null);
+        String name = reported != null ? reported : chosen == null ? "unknown" : chosen;
+        return name + (chosen == null ? " (" + how + ")" : " (" + VARIABLE + " " + chosen + " " + how + ")");
     }
 
     private static boolean setenv(String core) {

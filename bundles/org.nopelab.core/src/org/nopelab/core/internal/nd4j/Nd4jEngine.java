@@ -30,10 +30,21 @@ import org.nopelab.nd4j.Nd4jContext;
  */
 public final class Nd4jEngine implements TransformerEngine {
     private final DataType dt;
+    private final boolean kernels;
 
-    /** float32, the engine of every run; float64 (the same code in double precision) for checks. */
+    /**
+     * float32, the engine of every run, with the fused kernels where they can run; float64 (the same code in double
+     * precision, ND4J ops only) for checks.
+     */
     public Nd4jEngine(boolean float64) {
+        this(float64, !float64 && KernelSupport.available());
+    }
+
+    /** kernels false: ND4J's ops throughout (the path the fused kernels are compared with). */
+    public Nd4jEngine(boolean float64, boolean kernels) {
         this.dt = float64 ? DataType.DOUBLE : DataType.FLOAT;
+        this.kernels = kernels && !float64;
+        if (this.kernels && !KernelSupport.available()) throw new IllegalStateException("fused kernels " + KernelSupport.describe());
     }
 
     private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
@@ -107,6 +118,8 @@ public final class Nd4jEngine implements TransformerEngine {
             v.put("engine_threads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
             v.put("blas_threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
             v.put("blas_core", org.nopelab.nd4j.BlasCore.describe());
+            v.put("kernels", kernels ? KernelSupport.describe() : dt == DataType.DOUBLE ? "ND4J ops (float64)"
+                    : KernelSupport.available() ? "ND4J ops (fused kernels off for this engine)" : KernelSupport.describe());
             return v;
         });
     }
@@ -158,7 +171,7 @@ public final class Nd4jEngine implements TransformerEngine {
     public void forward(ModelConfig c, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
         Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-forward")) {
-                new Nd4jPass(c, Params.of(w, dt), tokens, dt).forward(capture, betweenBlocks);
+                new Nd4jPass(c, Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
             }
         });
     }
@@ -170,7 +183,7 @@ public final class Nd4jEngine implements TransformerEngine {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                step(c, Params.of(w, dt), batch, dt, loss, predictions).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
+                step(c, Params.of(w, dt), batch, dt, kernels, loss, predictions).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
                 return new LossAndGradients(loss[0], grads, predictions[0]);
             }
         });
@@ -178,18 +191,18 @@ public final class Nd4jEngine implements TransformerEngine {
 
     @Override
     public Training train(ModelConfig c, ModelWeights w, Adam.Settings adam, Map<String, Tensor> optimizerState, int stepsDone) {
-        return new Nd4jTraining(c, w, dt, adam, optimizerState, stepsDone);
+        return new Nd4jTraining(c, w, dt, kernels, adam, optimizerState, stepsDone);
     }
 
     /** One pass with its backward in the caller's workspace: loss, gradients (fused names) and predictions. */
-    static Map<String, INDArray> step(ModelConfig c, Params params, Batch batch, DataType dt, double[] loss, int[][][] predictions) {
-        Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt);
+    static Map<String, INDArray> step(ModelConfig c, Params params, Batch batch, DataType dt, boolean kernels, double[] loss, int[][][] predictions) {
+        Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt, kernels, true);
         predictions[0] = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
         return pass.backward(batch.targets(), batch.weights(), loss);
     }
 
-    static int[][] predict(ModelConfig c, Params params, int[][] tokens, DataType dt) {
-        return argMax(new Nd4jPass(c, params, tokens, dt).forward(Capture.nothing(), () -> {}), tokens.length, tokens[0].length);
+    static int[][] predict(ModelConfig c, Params params, int[][] tokens, DataType dt, boolean kernels) {
+        return argMax(new Nd4jPass(c, params, tokens, dt, kernels, false).forward(Capture.nothing(), () -> {}), tokens.length, tokens[0].length);
     }
 
     static WorkspaceConfiguration workspace() {

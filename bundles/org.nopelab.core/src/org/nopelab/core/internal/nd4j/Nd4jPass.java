@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nopelab.core.engine.Capture;
 import org.nopelab.core.engine.HiddenStates;
+import org.nopelab.core.model.Activation;
 import org.nopelab.core.model.Alibi;
 import org.nopelab.core.model.AttentionMask;
 import org.nopelab.core.model.BlockScheme;
@@ -47,6 +48,11 @@ final class Nd4jPass {
     private final int[][] tokens;
     private final int b, n, d, heads, hd;
     private final boolean pre, post;
+    /** Fused float32 kernels (org.nopelab.kernels) instead of ND4J's small ops; ND4J's matmul either way. */
+    private final boolean kernels;
+    /** A backward pass follows: attention keeps its probabilities for it. */
+    private final boolean training;
+    private final int threads;
     private final List<BlockCache> blocks = new ArrayList<>();
     private final Map<String, INDArray> biases = new HashMap<>(), ropeTables = new HashMap<>();
     private Capture capture;
@@ -54,8 +60,11 @@ final class Nd4jPass {
     private Ln finalLn;
     private boolean forwardDone, backwardDone;
 
-    Nd4jPass(ModelConfig c, Params params, int[][] tokens, DataType dt) {
+    Nd4jPass(ModelConfig c, Params params, int[][] tokens, DataType dt, boolean kernels, boolean training) {
         this.c = c;
+        this.kernels = kernels && dt == DataType.FLOAT;
+        this.training = training;
+        this.threads = Nd4j.getEnvironment().maxThreads();
         this.params = params;
         this.dt = dt;
         this.tokens = tokens;
@@ -76,6 +85,9 @@ final class Nd4jPass {
         BlockScheme scheme;
         Ln ln1, ln2;
         INDArray attnIn, q, k, v, p, o2d, mlpIn, h1, a1, cdf;
+        /** With the fused attention kernel: the projection's output [b*n, 3d] and the kernel's shape (else null). */
+        INDArray qkv;
+        Object fusedShape;
     }
 
     /** Forward pass copying out what capture asks for; betweenBlocks runs before each block (a cancel check may throw). */
@@ -109,8 +121,7 @@ final class Nd4jPass {
                 keep(HiddenStates.sub(l, "ln2"), bc.ln2.y);
             }
             bc.mlpIn = pre ? bc.ln2.y : x;
-            bc.h1 = linear(bc.mlpIn, ModelWeights.block(i, "mlp.fc1"));
-            bc.a1 = activation(bc.h1, bc);
+            mlpHidden(bc, ModelWeights.block(i, "mlp.fc1"));
             INDArray mlp = linear(bc.a1, ModelWeights.block(i, "mlp.fc2"));
             keep(HiddenStates.sub(l, "mlp"), mlp);
             x = c.residual() ? mlp.addi(x) : mlp;
@@ -215,6 +226,24 @@ final class Nd4jPass {
      */
     private INDArray attention(int i, BlockCache bc) {
         INDArray qkv = linear(bc.attnIn, qkvName(i));                                   // [b*n, 3d]
+        // the fused kernel reads q, k, v from qkv where they are; RoPE's rotation and a scores capture stay on ND4J ops
+        if (kernels && bc.scheme.position() != PositionalEncoding.rope && !capture.wantsScores()) {
+            BlockScheme s = bc.scheme;
+            float[] slopes = null;
+            if (s.position() == PositionalEncoding.alibi) {
+                double[] m = c.alibiSlopes();
+                slopes = new float[m.length];
+                for (int h = 0; h < m.length; h++) slopes[h] = (float) m[h];
+            }
+            bc.qkv = qkv;
+            bc.fusedShape = FusedKernels.shape(b, n, heads, hd, s.attention() != AttentionMask.bidirectional,
+                    s.attention() == AttentionMask.sliding_window ? s.window() : 0, slopes);
+            bc.o2d = Nd4j.createUninitialized(dt, (long) b * n, d);
+            bc.p = training || capture.wantsProbabilities() ? Nd4j.createUninitialized(dt, b, heads, n, n) : null;
+            FusedKernels.attention(qkv, bc.o2d, bc.p, bc.fusedShape, threads);
+            if (capture.wantsProbabilities()) capture.attention(i + 1, tensor(bc.p, (long) b, heads, n, n), null);
+            return linear(bc.o2d, ModelWeights.block(i, "attn.o"));
+        }
         INDArray split = qkv.reshape(b, n, 3, heads, hd).permute(2, 0, 3, 1, 4).dup('c'); // [3, b, h, n, hd]
         boolean rope = bc.scheme.position() == PositionalEncoding.rope;
         bc.q = rope ? rotate(slot(split, 0), false) : slot(split, 0);
@@ -234,6 +263,12 @@ final class Nd4jPass {
     }
 
     private INDArray attentionBackward(int i, BlockCache bc, INDArray dAttn, Map<String, INDArray> g) {
+        if (bc.fusedShape != null) {
+            INDArray dO = whole(linearBackward(bc.o2d, dAttn, ModelWeights.block(i, "attn.o"), g)); // [b*n, d]
+            INDArray dQkv = Nd4j.createUninitialized(dt, (long) b * n, 3L * d);
+            FusedKernels.attentionBackward(bc.qkv, bc.p, dO, dQkv, bc.fusedShape, threads);
+            return linearBackward(bc.attnIn, dQkv, qkvName(i), g);
+        }
         INDArray dO = toHeads(linearBackward(bc.o2d, dAttn, ModelWeights.block(i, "attn.o"), g));
         INDArray dP = Nd4j.matmul(dO, bc.v, false, true, false);           // [b,h,n,n]
         // dQ, dK, dV are written into one [3, b, h, n, hd] buffer, the fused projection's gradient in head layout
@@ -367,6 +402,12 @@ final class Nd4jPass {
     }
 
     private Ln layerNorm(INDArray x, String name) {
+        if (kernels) {
+            long rows = x.size(0), w = x.size(1);
+            INDArray y = Nd4j.createUninitialized(dt, rows, w), xhat = Nd4j.createUninitialized(dt, rows, w), inv = Nd4j.createUninitialized(dt, rows, 1);
+            FusedKernels.layerNorm(whole(x), param(name + ".weight"), param(name + ".bias"), y, xhat, inv, LN_EPS, threads);
+            return new Ln(y, xhat, inv, name);
+        }
         INDArray centred = sub(x, x.mean(true, 1));
         INDArray inv = Transforms.pow(mul(centred, centred).mean(true, 1).addi(LN_EPS), -0.5, false); // [rows, 1]
         INDArray xhat = Nd4j.exec(new MulOp(centred, inv, centred))[0];
@@ -377,6 +418,14 @@ final class Nd4jPass {
 
     /** dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), with dxhat = dy * gamma. */
     private INDArray layerNormBackward(Ln ln, INDArray dy, Map<String, INDArray> g) {
+        if (kernels) {
+            long w = dy.size(1);
+            INDArray dx = Nd4j.createUninitialized(dt, dy.size(0), w), dgamma = Nd4j.createUninitialized(dt, w), dbeta = Nd4j.createUninitialized(dt, w);
+            FusedKernels.layerNormBackward(whole(dy), ln.xhat, ln.inv, param(ln.name + ".weight"), dx, dgamma, dbeta, threads);
+            accumulate(g, ln.name + ".weight", dgamma);
+            accumulate(g, ln.name + ".bias", dbeta);
+            return dx;
+        }
         accumulate(g, ln.name + ".weight", mul(dy, ln.xhat).sum(0));
         accumulate(g, ln.name + ".bias", dy.sum(0));
         INDArray dxhat = mul(dy, param(ln.name + ".weight"));
@@ -402,6 +451,25 @@ final class Nd4jPass {
         return Nd4j.exec(new ScalarMultiplication(a, null, a.ulike(), k));
     }
 
+    /** The array itself when a kernel can take it (whole, contiguous), else a contiguous copy. */
+    private static INDArray whole(INDArray a) {
+        return startsItsBuffer(a) && a.data().offset() == 0 ? a : a.dup('c');
+    }
+
+    /** bc.h1 = mlpIn fc1^T + bias and bc.a1 = act(h1): bias and GELU in one fused kernel, else ND4J ops. */
+    private void mlpHidden(BlockCache bc, String fc1) {
+        boolean tanh = c.activation() == Activation.gelu_tanh;
+        if (kernels && (tanh || c.activation() == Activation.gelu)) {
+            bc.h1 = Nd4j.matmul(bc.mlpIn, param(fc1 + ".weight"), false, true, false);
+            bc.a1 = Nd4j.createUninitialized(dt, bc.h1.shape());
+            bc.cdf = tanh ? null : Nd4j.createUninitialized(dt, bc.h1.shape());
+            FusedKernels.biasGelu(bc.h1, param(fc1 + ".bias"), bc.a1, bc.cdf, tanh, threads);
+            return;
+        }
+        bc.h1 = linear(bc.mlpIn, fc1);
+        bc.a1 = activation(bc.h1, bc);
+    }
+
     /** The MLP's activation; for gelu, Phi(x) is kept in the block cache for the backward pass. */
     private INDArray activation(INDArray x, BlockCache bc) {
         return switch (c.activation()) {
@@ -416,6 +484,12 @@ final class Nd4jPass {
     }
 
     private INDArray activationBackward(BlockCache bc, INDArray dy) {
+        boolean tanh = c.activation() == Activation.gelu_tanh;
+        if (kernels && (tanh || c.activation() == Activation.gelu)) {
+            INDArray d = whole(dy);
+            FusedKernels.geluBackward(bc.h1, bc.cdf, d, tanh, threads);
+            return d;
+        }
         INDArray x = bc.h1;
         INDArray slope = switch (c.activation()) {
             case relu -> x.gt(0).castTo(dt);

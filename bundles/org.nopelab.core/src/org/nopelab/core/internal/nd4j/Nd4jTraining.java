@@ -27,14 +27,16 @@ import org.nopelab.nd4j.Nd4jContext;
 final class Nd4jTraining implements Training {
     private final ModelConfig c;
     private final DataType dt;
+    private final boolean kernels;
     private final Adam adam;
     private final Map<String, INDArray> store = new LinkedHashMap<>(), m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
     private final Map<String, long[]> shapes;
     private final Params params = store::get;
 
-    Nd4jTraining(ModelConfig c, ModelWeights start, DataType dt, Adam.Settings settings, Map<String, Tensor> state, int stepsDone) {
+    Nd4jTraining(ModelConfig c, ModelWeights start, DataType dt, boolean kernels, Adam.Settings settings, Map<String, Tensor> state, int stepsDone) {
         this.c = c;
         this.dt = dt;
+        this.kernels = kernels;
         this.adam = new Adam(settings, stepsDone);
         this.shapes = WeightInit.shapes(c);
         Nd4jContext.run(() -> {
@@ -83,7 +85,7 @@ final class Nd4jTraining implements Training {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Nd4jEngine.workspace(), "nopelab-train")) {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
-                Map<String, INDArray> grads = Nd4jEngine.step(c, params, batch, dt, loss, predictions);
+                Map<String, INDArray> grads = Nd4jEngine.step(c, params, batch, dt, kernels, loss, predictions);
                 Map<String, Adam.Values> g = new LinkedHashMap<>();
                 for (String name : store.keySet()) g.put(name, values(contiguous(grads.get(name))));
                 double norm = Adam.norm(g.values());
@@ -100,7 +102,7 @@ final class Nd4jTraining implements Training {
     public int[][] predict(int[][] tokens) {
         return Nd4jContext.call(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Nd4jEngine.workspace(), "nopelab-forward")) {
-                return Nd4jEngine.predict(c, params, tokens, dt);
+                return Nd4jEngine.predict(c, params, tokens, dt, kernels);
             }
         });
     }

@@ -184,8 +184,17 @@ public final class EngineBenchmark {
         };
     }
 
+    /**
+     * Warm-up runs: at least warmup, and until WARM_UP_NANOS have passed. The fused kernels are Java: the JIT turns
+     * their Vector API calls into vector instructions only in its last tier, after thousands of loop iterations (a
+     * cold first call of a paper-size block's kernels took 0.9 s, a warm one 20 ms, measured); a training run
+     * reaches that within its first steps, and the benchmark times what the run spends its time in.
+     */
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+
     private static Ms medianMs(int warmup, int repeats, Runnable body) {
-        for (int k = 0; k < warmup; k++) body.run();
+        long start = System.nanoTime();
+        for (int k = 0; k < warmup || System.nanoTime() - start < WARM_UP_NANOS; k++) body.run();
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         List<Ms> ms = new ArrayList<>();
         for (int k = 0; k < repeats; k++) {

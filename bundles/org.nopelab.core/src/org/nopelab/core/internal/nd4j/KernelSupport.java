@@ -8,13 +8,15 @@ package org.nopelab.core.internal.nd4j;
 public final class KernelSupport {
     private KernelSupport() {}
 
+    private static String missing = "";
     private static final String DESCRIPTION = probe();
 
     private static String probe() {
         if ("off".equals(System.getProperty("nopelab.kernels"))) return null;
         try {
             return org.nopelab.kernels.Kernels.describe();
-        } catch (LinkageError e) { // the bundle or the incubator module is missing
+        } catch (LinkageError e) { // the bundle or the incubator module is missing, or class files newer than the JVM
+            missing = " [" + e + "]";
             return null;
         }
     }
@@ -27,6 +29,6 @@ public final class KernelSupport {
     public static String describe() {
         if (DESCRIPTION != null) return DESCRIPTION;
         return "off".equals(System.getProperty("nopelab.kernels")) ? "off (-Dnopelab.kernels=off): ND4J ops"
-                : "unavailable (needs Java 22+ with --add-modules=jdk.incubator.vector): ND4J ops";
+                : "unavailable (needs Java 22+ with --add-modules=jdk.incubator.vector): ND4J ops" + missing;
     }
 }

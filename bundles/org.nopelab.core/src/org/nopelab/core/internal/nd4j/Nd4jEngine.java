@@ -142,24 +142,36 @@ public final class Nd4jEngine implements TransformerEngine {
     }
 
     /**
-     * All sequences' similarity matrices as one batched float64 matmul of the (centred, normalised) states:
-     * the same numbers as the Java loops of SelfSimilarity (float64 throughout), without their O(b n^2 d)
-     * scalar work.
+     * All sequences' similarity matrices as one batched float64 matmul of the (centred, normalised) states: the same
+     * numbers as the Java loops of SelfSimilarity (float64 throughout), without their O(b n^2 d) scalar work. The
+     * O(b n d) centring and normalising is done on the Java side (ND4J ran it as 8 ops and 3 copies per layer).
      */
     @Override
     public double[][][] similarity(Tensor states, SimilarityKind kind) {
         int b = states.dim(0), n = states.dim(1), d = states.dim(2);
+        double[] h = new double[b * n * d];
+        for (int r = 0; r < b * n; r++) {
+            int at = r * d;
+            double mean = 0;
+            if (kind == SimilarityKind.pearson) {
+                for (int k = 0; k < d; k++) mean += states.at(at + k);
+                mean /= d;
+            }
+            double sq = 0;
+            for (int k = 0; k < d; k++) {
+                double v = states.at(at + k) - mean;
+                h[at + k] = v;
+                sq += v * v;
+            }
+            if (kind == SimilarityKind.dot || sq == 0) continue; // a zero vector stays zero: similarity 0, not NaN
+            double inv = 1 / Math.sqrt(sq);
+            for (int k = 0; k < d; k++) h[at + k] *= inv;
+        }
         double[] flat = Nd4jContext.call(() -> {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-similarity")) {
-                INDArray h = Nd4j.create(states.data(), new long[] {(long) b * n, d}, 'c').castTo(DataType.DOUBLE);
-                if (kind == SimilarityKind.pearson) h.subiColumnVector(h.mean(true, 1));
-                if (kind != SimilarityKind.dot) {
-                    INDArray norm = h.norm2(true, 1);
-                    norm.addi(norm.eq(0).castTo(DataType.DOUBLE)); // a zero vector stays zero: similarity 0, not NaN
-                    h.diviColumnVector(norm);
-                }
-                INDArray h3 = h.reshape('c', b, n, d);
-                return Nd4j.matmul(h3, h3, false, true, false).dup('c').data().asDouble();
+                INDArray h3 = Nd4j.create(h, new long[] {b, n, d}, 'c');
+                INDArray m = Nd4j.matmul(h3, h3, false, true, false);
+                return Nd4jPass.startsItsBuffer(m) ? java.util.Arrays.copyOf(m.data().asDouble(), b * n * n) : m.dup('c').data().asDouble();
             }
         });
         double[][][] out = new double[b][n][n];

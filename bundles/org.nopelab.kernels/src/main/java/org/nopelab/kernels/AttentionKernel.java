@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.nopelab.kernels.internal.Native;
 import org.nopelab.kernels.internal.Parallel;
@@ -56,81 +57,101 @@ public final class AttentionKernel {
      * null, receives the probabilities [b, heads, n, n] (zeros for hidden keys).
      */
     public static void forward(ByteBuffer qkv, ByteBuffer out, ByteBuffer p, Shape sh, int threads) {
-        int n = sh.positions(), d = sh.width(), hd = sh.headDim();
+        int n = sh.positions(), d = sh.width(), hd = sh.headDim(), np = padded(n);
         MemorySegment sq = Native.segment(qkv, (long) sh.batch() * n * 3 * d, "qkv");
         MemorySegment so = Native.segment(out, (long) sh.batch() * n * d, "out");
         MemorySegment sp = p == null ? null : Native.segment(p, (long) sh.batch() * sh.heads() * n * n, "p");
-        int hBound = hd % S.length() == 0 ? hd : 0; // vectors over a head's dimensions when whole vectors fit
+        boolean headVectors = hd % S.length() == 0; // vectors over a head's dimensions when whole vectors fit
         Parallel.forRange(sh.batch() * sh.heads(), threads, (from, to, chunk) -> {
-            float[] kT = new float[hd * n], row = new float[n];
+            float[] kT = new float[hd * np], vs = new float[n * hd], row = new float[np], qi = new float[hd], oi = new float[hd];
             for (int u = from; u < to; u++) {
                 int s = u / sh.heads(), h = u % sh.heads();
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
                 for (int j = 0; j < n; j++) {
                     long at = ((long) (s * n + j) * 3 * d + k0) * 4;
-                    for (int c = 0; c < hd; c++) kT[c * n + j] = sq.get(F, at + 4L * c);
+                    for (int c = 0; c < hd; c++) kT[c * np + j] = sq.get(F, at + 4L * c);
+                    MemorySegment.copy(sq, F, ((long) (s * n + j) * 3 * d + v0) * 4, vs, j * hd, hd);
                 }
                 float slope = sh.slopes() == null ? 0f : sh.slopes()[h];
                 for (int i = 0; i < n; i++) {
-                    int lo = sh.lo(i), hi = sh.hi(i), count = hi - lo + 1, bound = lo + S.loopBound(count);
-                    Arrays.fill(row, lo, hi + 1, 0f);
-                    long qa = ((long) (s * n + i) * 3 * d + q0) * 4;
-                    for (int c = 0; c < hd; c++) {
-                        float qc = sq.get(F, qa + 4L * c) * sh.scale();
-                        FloatVector qv = FloatVector.broadcast(S, qc);
-                        int base = c * n, j = lo;
-                        for (; j < bound; j += S.length()) FloatVector.fromArray(S, kT, base + j).fma(qv, FloatVector.fromArray(S, row, j)).intoArray(row, j);
-                        for (; j <= hi; j++) row[j] += qc * kT[base + j];
-                    }
-                    if (slope != 0f) for (int j = lo; j <= hi; j++) row[j] -= slope * Math.abs(i - j);
-                    softmaxRow(row, lo, hi, bound);
+                    int lo = sh.lo(i), hi = sh.hi(i);
+                    MemorySegment.copy(sq, F, ((long) (s * n + i) * 3 * d + q0) * 4, qi, 0, hd);
+                    for (int c = 0; c < hd; c++) qi[c] *= sh.scale();
+                    scores(qi, kT, np, hd, i, lo, hi, slope, row);
+                    softmax(row, lo, hi);
                     if (sp != null) {
                         long pa = ((long) u * n + i) * n;
-                        for (int j = 0; j < lo; j++) sp.setAtIndex(F, pa + j, 0f);
-                        MemorySegment.copy(row, lo, sp, F, (pa + lo) * 4, count);
-                        for (int j = hi + 1; j < n; j++) sp.setAtIndex(F, pa + j, 0f);
+                        MemorySegment.copy(row, 0, sp, F, pa * 4, n); // hidden keys are exactly 0 in row
                     }
-                    long oa = ((long) (s * n + i) * d + q0) * 4;
-                    int c = 0;
-                    for (; c < hBound; c += S.length()) {
-                        FloatVector acc = FloatVector.zero(S);
-                        for (int j = lo; j <= hi; j++) {
-                            long va = ((long) (s * n + j) * 3 * d + v0 + c) * 4;
-                            acc = FloatVector.fromMemorySegment(S, sq, va, ORDER).fma(FloatVector.broadcast(S, row[j]), acc);
-                        }
-                        acc.intoMemorySegment(so, oa + 4L * c, ORDER);
-                    }
-                    for (; c < hd; c++) {
-                        float acc = 0;
-                        for (int j = lo; j <= hi; j++) acc += row[j] * sq.get(F, ((long) (s * n + j) * 3 * d + v0 + c) * 4);
-                        so.set(F, oa + 4L * c, acc);
-                    }
+                    weighted(row, vs, lo, hi, hd, headVectors, oi);
+                    MemorySegment.copy(oi, 0, so, F, ((long) (s * n + i) * d + q0) * 4, hd);
                 }
             }
         });
     }
 
-    /** row[lo..hi] <- softmax(row[lo..hi]), the max shifted out first. */
-    private static void softmaxRow(float[] row, int lo, int hi, int bound) {
-        int j = lo;
+    /** n rounded up to whole vectors: score rows and transposed keys are padded so that no loop has a scalar tail. */
+    private static int padded(int n) {
+        return (n + S.length() - 1) / S.length() * S.length();
+    }
+
+    /**
+     * row[j] = q . k_j (+ ALiBi) for the vector blocks that hold keys lo..hi, -Infinity for hidden keys in them (exp
+     * gives exactly 0); q is already scaled. kT is [head_dim, padded n]: each block accumulates in one register.
+     */
+    private static void scores(float[] q, float[] kT, int np, int hd, int i, int lo, int hi, float slope, float[] row) {
+        int first = lo / S.length() * S.length();
+        for (int j = first; j <= hi; j += S.length()) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = 0; c < hd; c++) acc = FloatVector.fromArray(S, kT, c * np + j).fma(FloatVector.broadcast(S, q[c]), acc);
+            FloatVector key = FloatVector.broadcast(S, (float) j).add(IOTA);
+            if (slope != 0f) acc = acc.sub(key.sub((float) i).abs().mul(slope));
+            VectorMask<Float> hidden = key.compare(VectorOperators.LT, (float) lo).or(key.compare(VectorOperators.GT, (float) hi));
+            acc.blend(Float.NEGATIVE_INFINITY, hidden).intoArray(row, j);
+        }
+    }
+
+    private static final FloatVector IOTA = iota();
+
+    private static FloatVector iota() {
+        float[] v = new float[S.length()];
+        for (int k = 0; k < v.length; k++) v[k] = k;
+        return FloatVector.fromArray(S, v, 0);
+    }
+
+    /**
+     * Softmax over the blocks holding keys lo..hi (the max shifted out); every other entry of the row's first n is set
+     * to 0, so the row is the whole probability row.
+     */
+    private static void softmax(float[] row, int lo, int hi) {
+        int first = lo / S.length() * S.length(), end = (hi / S.length() + 1) * S.length();
         FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (; j < bound; j += S.length()) mv = mv.max(FloatVector.fromArray(S, row, j));
+        for (int j = first; j < end; j += S.length()) mv = mv.max(FloatVector.fromArray(S, row, j));
         float max = mv.reduceLanes(VectorOperators.MAX);
-        for (; j <= hi; j++) max = Math.max(max, row[j]);
         FloatVector sv = FloatVector.zero(S);
-        for (j = lo; j < bound; j += S.length()) {
+        for (int j = first; j < end; j += S.length()) {
             FloatVector e = FloatVector.fromArray(S, row, j).sub(max).lanewise(VectorOperators.EXP);
             e.intoArray(row, j);
             sv = sv.add(e);
         }
-        float sum = sv.reduceLanes(VectorOperators.ADD);
-        for (; j <= hi; j++) {
-            row[j] = (float) Math.exp(row[j] - max);
-            sum += row[j];
+        float inv = 1f / sv.reduceLanes(VectorOperators.ADD);
+        for (int j = first; j < end; j += S.length()) FloatVector.fromArray(S, row, j).mul(inv).intoArray(row, j);
+        Arrays.fill(row, 0, first, 0f);
+        Arrays.fill(row, end, row.length, 0f);
+    }
+
+    /** o = sum over keys lo..hi of row[j] v_j, vectors over the head's dimensions (vs is [n, head_dim]). */
+    private static void weighted(float[] row, float[] vs, int lo, int hi, int hd, boolean headVectors, float[] o) {
+        if (headVectors) {
+            for (int c = 0; c < hd; c += S.length()) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = lo; j <= hi; j++) acc = FloatVector.fromArray(S, vs, j * hd + c).fma(FloatVector.broadcast(S, row[j]), acc);
+                acc.intoArray(o, c);
+            }
+            return;
         }
-        float inv = 1f / sum;
-        for (j = lo; j < bound; j += S.length()) FloatVector.fromArray(S, row, j).mul(inv).intoArray(row, j);
-        for (; j <= hi; j++) row[j] *= inv;
+        Arrays.fill(o, 0f);
+        for (int j = lo; j <= hi; j++) for (int c = 0; c < hd; c++) o[c] += row[j] * vs[j * hd + c];
     }
 
     /**
@@ -139,65 +160,47 @@ public final class AttentionKernel {
      * dV = P^T dO, dS = P * (dO V^T - rowsum(P * dO V^T)) * scale, dQ = dS K, dK = dS^T Q.
      */
     public static void backward(ByteBuffer qkv, ByteBuffer p, ByteBuffer dOut, ByteBuffer dQkv, Shape sh, int threads) {
-        int n = sh.positions(), d = sh.width(), hd = sh.headDim();
+        int n = sh.positions(), d = sh.width(), hd = sh.headDim(), np = padded(n);
         MemorySegment sq = Native.segment(qkv, (long) sh.batch() * n * 3 * d, "qkv");
         MemorySegment sp = Native.segment(p, (long) sh.batch() * sh.heads() * n * n, "p");
         MemorySegment sdo = Native.segment(dOut, (long) sh.batch() * n * d, "dOut");
         MemorySegment sdq = Native.segment(dQkv, (long) sh.batch() * n * 3 * d, "dQkv");
-        int hBound = hd % S.length() == 0 ? hd : 0; // vectors over a head's dimensions when whole vectors fit
+        boolean headVectors = hd % S.length() == 0;
         float scale = sh.scale();
         Parallel.forRange(sh.batch() * sh.heads(), threads, (from, to, chunk) -> {
-            float[] vT = new float[hd * n], dK = new float[n * hd], dV = new float[n * hd], pRow = new float[n], dS = new float[n];
-            float[] qi = new float[hd], gi = new float[hd];
+            float[] vT = new float[hd * np], ks = new float[n * hd], qs = new float[n * hd];
+            float[] dK = new float[n * hd], dV = new float[n * hd], pRow = new float[np], dS = new float[np], gi = new float[hd], dq = new float[hd];
             for (int u = from; u < to; u++) {
                 int s = u / sh.heads(), h = u % sh.heads();
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
                 for (int j = 0; j < n; j++) {
-                    long at = ((long) (s * n + j) * 3 * d + v0) * 4;
-                    for (int c = 0; c < hd; c++) vT[c * n + j] = sq.get(F, at + 4L * c);
+                    long row = (long) (s * n + j) * 3 * d;
+                    for (int c = 0; c < hd; c++) vT[c * np + j] = sq.get(F, (row + v0 + c) * 4);
+                    MemorySegment.copy(sq, F, (row + k0) * 4, ks, j * hd, hd);
+                    MemorySegment.copy(sq, F, (row + q0) * 4, qs, j * hd, hd);
                 }
                 Arrays.fill(dK, 0f);
                 Arrays.fill(dV, 0f);
                 for (int i = 0; i < n; i++) {
-                    int lo = sh.lo(i), hi = sh.hi(i), count = hi - lo + 1, bound = lo + S.loopBound(count);
+                    int lo = sh.lo(i), hi = sh.hi(i);
                     MemorySegment.copy(sdo, F, ((long) (s * n + i) * d + q0) * 4, gi, 0, hd);
-                    MemorySegment.copy(sq, F, ((long) (s * n + i) * 3 * d + q0) * 4, qi, 0, hd);
-                    MemorySegment.copy(sp, F, (((long) u * n + i) * n + lo) * 4, pRow, lo, count);
-                    // dP_ij = dO_i . v_j into dS, vectorised over keys
-                    Arrays.fill(dS, lo, hi + 1, 0f);
-                    for (int c = 0; c < hd; c++) {
-                        float g = gi[c];
-                        FloatVector gv = FloatVector.broadcast(S, g);
-                        int base = c * n, j = lo;
-                        for (; j < bound; j += S.length()) FloatVector.fromArray(S, vT, base + j).fma(gv, FloatVector.fromArray(S, dS, j)).intoArray(dS, j);
-                        for (; j <= hi; j++) dS[j] += g * vT[base + j];
+                    MemorySegment.copy(sp, F, ((long) u * n + i) * n * 4, pRow, 0, n); // hidden keys: 0
+                    // dP_ij = dO_i . v_j for the blocks holding lo..hi, then dS = P * (dP - P . dP) * scale (0 where P is)
+                    int first = lo / S.length() * S.length();
+                    FloatVector dotv = FloatVector.zero(S);
+                    for (int j = first; j <= hi; j += S.length()) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int c = 0; c < hd; c++) acc = FloatVector.fromArray(S, vT, c * np + j).fma(FloatVector.broadcast(S, gi[c]), acc);
+                        acc.intoArray(dS, j);
+                        dotv = acc.fma(FloatVector.fromArray(S, pRow, j), dotv);
                     }
-                    float dot = 0;
-                    for (int j = lo; j <= hi; j++) dot += pRow[j] * dS[j];
-                    for (int j = lo; j <= hi; j++) dS[j] = pRow[j] * (dS[j] - dot) * scale;
-                    long dqa = ((long) (s * n + i) * 3 * d + q0) * 4;
-                    int c = 0;
-                    for (; c < hBound; c += S.length()) {
-                        FloatVector acc = FloatVector.zero(S), q = FloatVector.fromArray(S, qi, c), g = FloatVector.fromArray(S, gi, c);
-                        for (int j = lo; j <= hi; j++) {
-                            long ka = ((long) (s * n + j) * 3 * d + k0 + c) * 4;
-                            FloatVector ds = FloatVector.broadcast(S, dS[j]);
-                            acc = FloatVector.fromMemorySegment(S, sq, ka, ORDER).fma(ds, acc);
-                            int at = j * hd + c;
-                            q.fma(ds, FloatVector.fromArray(S, dK, at)).intoArray(dK, at);
-                            g.fma(FloatVector.broadcast(S, pRow[j]), FloatVector.fromArray(S, dV, at)).intoArray(dV, at);
-                        }
-                        acc.intoMemorySegment(sdq, dqa + 4L * c, ORDER);
+                    float dot = dotv.reduceLanes(VectorOperators.ADD);
+                    for (int j = first; j <= hi; j += S.length()) {
+                        FloatVector pv = FloatVector.fromArray(S, pRow, j);
+                        FloatVector.fromArray(S, dS, j).sub(dot).mul(pv).mul(scale).intoArray(dS, j);
                     }
-                    for (; c < hd; c++) {
-                        float acc = 0;
-                        for (int j = lo; j <= hi; j++) {
-                            acc += dS[j] * sq.get(F, ((long) (s * n + j) * 3 * d + k0 + c) * 4);
-                            dK[j * hd + c] += dS[j] * qi[c];
-                            dV[j * hd + c] += pRow[j] * gi[c];
-                        }
-                        sdq.set(F, dqa + 4L * c, acc);
-                    }
+                    keyGradients(dS, pRow, ks, qs, gi, dK, dV, i, lo, hi, hd, headVectors, dq);
+                    MemorySegment.copy(dq, 0, sdq, F, ((long) (s * n + i) * 3 * d + q0) * 4, hd);
                 }
                 for (int j = 0; j < n; j++) {
                     long row = (long) (s * n + j) * 3 * d;
@@ -206,5 +209,32 @@ public final class AttentionKernel {
                 }
             }
         });
+    }
+
+    /** dq = sum_j dS_j k_j; dK_j += dS_j q_i; dV_j += p_j dO_i, over keys lo..hi, vectors over the head's dimensions. */
+    private static void keyGradients(float[] dS, float[] p, float[] ks, float[] qs, float[] g, float[] dK, float[] dV,
+            int i, int lo, int hi, int hd, boolean headVectors, float[] dq) {
+        if (headVectors) {
+            for (int c = 0; c < hd; c += S.length()) {
+                FloatVector acc = FloatVector.zero(S), q = FloatVector.fromArray(S, qs, i * hd + c), gv = FloatVector.fromArray(S, g, c);
+                for (int j = lo; j <= hi; j++) {
+                    int at = j * hd + c;
+                    FloatVector ds = FloatVector.broadcast(S, dS[j]);
+                    acc = FloatVector.fromArray(S, ks, at).fma(ds, acc);
+                    q.fma(ds, FloatVector.fromArray(S, dK, at)).intoArray(dK, at);
+                    gv.fma(FloatVector.broadcast(S, p[j]), FloatVector.fromArray(S, dV, at)).intoArray(dV, at);
+                }
+                acc.intoArray(dq, c);
+            }
+            return;
+        }
+        Arrays.fill(dq, 0f);
+        for (int j = lo; j <= hi; j++) {
+            for (int c = 0; c < hd; c++) {
+                dq[c] += dS[j] * ks[j * hd + c];
+                dK[j * hd + c] += dS[j] * qs[i * hd + c];
+                dV[j * hd + c] += p[j] * g[c];
+            }
+        }
     }
 }

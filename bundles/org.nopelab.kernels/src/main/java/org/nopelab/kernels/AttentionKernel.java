@@ -130,11 +130,11 @@ public final class AttentionKernel {
         float max = mv.reduceLanes(VectorOperators.MAX);
         FloatVector sv = FloatVector.zero(S);
         for (int j = first; j < end; j += S.length()) {
-            FloatVector e = FloatVector.fromArray(S, row, j).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Native.exp(FloatVector.fromArray(S, row, j).sub(max));
             e.intoArray(row, j);
             sv = sv.add(e);
         }
-        float inv = 1f / sv.reduceLanes(VectorOperators.ADD);
+        float inv = 1f / Native.sum(sv);
         for (int j = first; j < end; j += S.length()) FloatVector.fromArray(S, row, j).mul(inv).intoArray(row, j);
         Arrays.fill(row, 0, first, 0f);
         Arrays.fill(row, end, row.length, 0f);
@@ -194,7 +194,7 @@ public final class AttentionKernel {
                         acc.intoArray(dS, j);
                         dotv = acc.fma(FloatVector.fromArray(S, pRow, j), dotv);
                     }
-                    float dot = dotv.reduceLanes(VectorOperators.ADD);
+                    float dot = Native.sum(dotv);
                     for (int j = first; j <= hi; j += S.length()) {
                         FloatVector pv = FloatVector.fromArray(S, pRow, j);
                         FloatVector.fromArray(S, dS, j).sub(dot).mul(pv).mul(scale).intoArray(dS, j);

@@ -19,6 +19,8 @@ import org.nopelab.kernels.internal.Parallel;
 public final class LayerNormKernel {
     private LayerNormKernel() {}
 
+    private static final int BLOCK = 64;
+
     /** y = xhat * gamma + beta, xhat = (x - mean) * inv, inv = 1 / sqrt(var + eps); writes y, xhat and inv [rows]. */
     public static void forward(ByteBuffer x, ByteBuffer gamma, ByteBuffer beta, ByteBuffer y, ByteBuffer xhat, ByteBuffer inv,
             int rows, int d, double eps, int threads) {
@@ -32,7 +34,7 @@ public final class LayerNormKernel {
                 FloatVector acc = FloatVector.zero(S);
                 int i = 0;
                 for (; i < bound; i += S.length()) acc = acc.add(FloatVector.fromMemorySegment(S, sx, base + 4L * i, ORDER));
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = Native.sum(acc);
                 for (; i < d; i++) sum += sx.get(F, base + 4L * i);
                 float mean = sum / d;
                 acc = FloatVector.zero(S);
@@ -40,7 +42,7 @@ public final class LayerNormKernel {
                     FloatVector c = FloatVector.fromMemorySegment(S, sx, base + 4L * i, ORDER).sub(mean);
                     acc = c.fma(c, acc);
                 }
-                float sq = acc.reduceLanes(VectorOperators.ADD);
+                float sq = Native.sum(acc);
                 for (; i < d; i++) {
                     float c = sx.get(F, base + 4L * i) - mean;
                     sq += c * c;
@@ -72,12 +74,13 @@ public final class LayerNormKernel {
         MemorySegment sdy = Native.segment(dy, n, "dy"), sh = Native.segment(xhat, n, "xhat"), si = Native.segment(inv, rows, "inv");
         MemorySegment sg = Native.segment(gamma, d, "gamma"), sdx = Native.segment(dx, n, "dx");
         MemorySegment sdg = Native.segment(dgamma, d, "dgamma"), sdb = Native.segment(dbeta, d, "dbeta");
-        int chunks = Math.max(1, Math.min(threads, rows));
-        float[][] pg = new float[chunks][d], pb = new float[chunks][d]; // per-chunk sums, added in chunk order
+        // dgamma and dbeta: sums per block of BLOCK rows, added in block order, so that they do not depend on threads
+        int blocks = (rows + BLOCK - 1) / BLOCK;
+        float[][] pg = new float[blocks][d], pb = new float[blocks][d];
         int bound = S.loopBound(d);
-        Parallel.forRange(rows, chunks, (from, to, chunk) -> {
-            float[] g = pg[chunk], bsum = pb[chunk];
-            for (int r = from; r < to; r++) {
+        Parallel.forRange(blocks, threads, (fromBlock, toBlock, chunk) -> {
+            for (int r = fromBlock * BLOCK; r < Math.min(rows, toBlock * BLOCK); r++) {
+                float[] g = pg[r / BLOCK], bsum = pb[r / BLOCK];
                 long base = (long) r * d * Float.BYTES;
                 FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
                 int i = 0;
@@ -90,7 +93,7 @@ public final class LayerNormKernel {
                     gy.fma(h, FloatVector.fromArray(S, g, i)).intoArray(g, i);
                     gy.add(FloatVector.fromArray(S, bsum, i)).intoArray(bsum, i);
                 }
-                float m1 = a1.reduceLanes(VectorOperators.ADD), m2 = a2.reduceLanes(VectorOperators.ADD);
+                float m1 = Native.sum(a1), m2 = Native.sum(a2);
                 for (; i < d; i++) {
                     float gy = sdy.get(F, base + 4L * i), h = sh.get(F, base + 4L * i), dh = gy * sg.getAtIndex(F, i);
                     m1 += dh;
@@ -114,7 +117,7 @@ public final class LayerNormKernel {
         });
         for (int i = 0; i < d; i++) {
             float g = 0, bsum = 0;
-            for (int c = 0; c < chunks; c++) {
+            for (int c = 0; c < blocks; c++) {
                 g += pg[c][i];
                 bsum += pb[c][i];
             }

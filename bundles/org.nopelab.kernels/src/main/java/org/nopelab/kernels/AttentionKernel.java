@@ -63,7 +63,8 @@ public final class AttentionKernel {
         MemorySegment sp = p == null ? null : Native.segment(p, (long) sh.batch() * sh.heads() * n * n, "p");
         boolean headVectors = hd % S.length() == 0; // vectors over a head's dimensions when whole vectors fit
         Parallel.forRange(sh.batch() * sh.heads(), threads, (from, to, chunk) -> {
-            float[] kT = new float[hd * np], vs = new float[n * hd], row = new float[np], qi = new float[hd], oi = new float[hd];
+            float[] kT = new float[hd * np], vs = new float[n * hd], og = new float[G * hd];
+            float[][] rows = new float[G][np], qg = new float[G][hd];
             for (int u = from; u < to; u++) {
                 int s = u / sh.heads(), h = u % sh.heads();
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
@@ -73,22 +74,34 @@ public final class AttentionKernel {
                     MemorySegment.copy(sq, F, ((long) (s * n + j) * 3 * d + v0) * 4, vs, j * hd, hd);
                 }
                 float slope = sh.slopes() == null ? 0f : sh.slopes()[h];
-                for (int i = 0; i < n; i++) {
-                    int lo = sh.lo(i), hi = sh.hi(i);
-                    MemorySegment.copy(sq, F, ((long) (s * n + i) * 3 * d + q0) * 4, qi, 0, hd);
-                    for (int c = 0; c < hd; c++) qi[c] *= sh.scale();
-                    scores(qi, kT, np, hd, i, lo, hi, slope, row);
-                    softmax(row, lo, hi);
-                    if (sp != null) {
-                        long pa = ((long) u * n + i) * n;
-                        MemorySegment.copy(row, 0, sp, F, pa * 4, n); // hidden keys are exactly 0 in row
+                // G queries at a time: each key vector loaded serves G rows (one load per FMA made long rows load-bound)
+                for (int i0 = 0; i0 < n; i0 += G) {
+                    int g = Math.min(G, n - i0), loMin = sh.lo(i0), hiMax = sh.hi(i0 + g - 1);
+                    for (int r = 0; r < G; r++) {
+                        if (r < g) {
+                            MemorySegment.copy(sq, F, ((long) (s * n + i0 + r) * 3 * d + q0) * 4, qg[r], 0, hd);
+                            for (int c = 0; c < hd; c++) qg[r][c] *= sh.scale();
+                        } else {
+                            Arrays.fill(qg[r], 0f);
+                        }
                     }
-                    weighted(row, vs, lo, hi, hd, headVectors, oi);
-                    MemorySegment.copy(oi, 0, so, F, ((long) (s * n + i) * d + q0) * 4, hd);
+                    scores(qg, kT, np, hd, loMin, hiMax, rows);
+                    for (int r = 0; r < g; r++) {
+                        int i = i0 + r;
+                        mask(rows[r], i, sh.lo(i), sh.hi(i), slope);
+                        softmax(rows[r], sh.lo(i), sh.hi(i));
+                        if (sp != null) MemorySegment.copy(rows[r], 0, sp, F, ((long) u * n + i) * n * 4, n); // hidden keys: 0
+                    }
+                    for (int r = g; r < G; r++) Arrays.fill(rows[r], 0f);
+                    weighted(rows, vs, loMin, hiMax, hd, headVectors, og);
+                    for (int r = 0; r < g; r++) MemorySegment.copy(og, r * hd, so, F, ((long) (s * n + i0 + r) * d + q0) * 4, hd);
                 }
             }
         });
     }
+
+    /** Queries per group in the forward pass. */
+    private static final int G = 4;
 
     /** n rounded up to whole vectors: score rows and transposed keys are padded so that no loop has a scalar tail. */
     private static int padded(int n) {
@@ -96,14 +109,31 @@ public final class AttentionKernel {
     }
 
     /**
-     * row[j] = q . k_j (+ ALiBi) for the vector blocks that hold keys lo..hi, -Infinity for hidden keys in them (exp
-     * gives exactly 0); q is already scaled. kT is [head_dim, padded n]: each block accumulates in one register.
+     * rows[r][j] = q_r . k_j for the vector blocks holding keys lo..hi of the group (q already scaled). kT is
+     * [head_dim, padded n]: each block accumulates in G registers from one load of the keys per dimension.
      */
-    private static void scores(float[] q, float[] kT, int np, int hd, int i, int lo, int hi, float slope, float[] row) {
-        int first = lo / S.length() * S.length();
-        for (int j = first; j <= hi; j += S.length()) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = 0; c < hd; c++) acc = FloatVector.fromArray(S, kT, c * np + j).fma(FloatVector.broadcast(S, q[c]), acc);
+    private static void scores(float[][] q, float[] kT, int np, int hd, int lo, int hi, float[][] rows) {
+        float[] q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
+        for (int j = lo / S.length() * S.length(); j <= hi; j += S.length()) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < hd; c++) {
+                FloatVector k = FloatVector.fromArray(S, kT, c * np + j);
+                a0 = k.fma(FloatVector.broadcast(S, q0[c]), a0);
+                a1 = k.fma(FloatVector.broadcast(S, q1[c]), a1);
+                a2 = k.fma(FloatVector.broadcast(S, q2[c]), a2);
+                a3 = k.fma(FloatVector.broadcast(S, q3[c]), a3);
+            }
+            a0.intoArray(rows[0], j);
+            a1.intoArray(rows[1], j);
+            a2.intoArray(rows[2], j);
+            a3.intoArray(rows[3], j);
+        }
+    }
+
+    /** In query i's row: ALiBi's -slope |i - j| added, and -Infinity for keys outside lo..hi (exp gives exactly 0). */
+    private static void mask(float[] row, int i, int lo, int hi, float slope) {
+        for (int j = lo / S.length() * S.length(); j <= hi; j += S.length()) {
+            FloatVector acc = FloatVector.fromArray(S, row, j);
             FloatVector key = FloatVector.broadcast(S, (float) j).add(IOTA);
             if (slope != 0f) acc = acc.sub(key.sub((float) i).abs().mul(slope));
             VectorMask<Float> hidden = key.compare(VectorOperators.LT, (float) lo).or(key.compare(VectorOperators.GT, (float) hi));
@@ -140,18 +170,31 @@ public final class AttentionKernel {
         Arrays.fill(row, end, row.length, 0f);
     }
 
-    /** o = sum over keys lo..hi of row[j] v_j, vectors over the head's dimensions (vs is [n, head_dim]). */
-    private static void weighted(float[] row, float[] vs, int lo, int hi, int hd, boolean headVectors, float[] o) {
+    /**
+     * o_r = sum over keys lo..hi of rows[r][j] v_j for the G rows of a group (a row is 0 outside its own keys), vectors
+     * over the head's dimensions: one load of v_j serves G accumulators. vs is [n, head_dim], o is [G, head_dim].
+     */
+    private static void weighted(float[][] rows, float[] vs, int lo, int hi, int hd, boolean headVectors, float[] o) {
+        float[] r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3];
         if (headVectors) {
             for (int c = 0; c < hd; c += S.length()) {
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = lo; j <= hi; j++) acc = FloatVector.fromArray(S, vs, j * hd + c).fma(FloatVector.broadcast(S, row[j]), acc);
-                acc.intoArray(o, c);
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int j = lo; j <= hi; j++) {
+                    FloatVector v = FloatVector.fromArray(S, vs, j * hd + c);
+                    a0 = v.fma(FloatVector.broadcast(S, r0[j]), a0);
+                    a1 = v.fma(FloatVector.broadcast(S, r1[j]), a1);
+                    a2 = v.fma(FloatVector.broadcast(S, r2[j]), a2);
+                    a3 = v.fma(FloatVector.broadcast(S, r3[j]), a3);
+                }
+                a0.intoArray(o, c);
+                a1.intoArray(o, hd + c);
+                a2.intoArray(o, 2 * hd + c);
+                a3.intoArray(o, 3 * hd + c);
             }
             return;
         }
         Arrays.fill(o, 0f);
-        for (int j = lo; j <= hi; j++) for (int c = 0; c < hd; c++) o[c] += row[j] * vs[j * hd + c];
+        for (int r = 0; r < G; r++) for (int j = lo; j <= hi; j++) for (int c = 0; c < hd; c++) o[r * hd + c] += rows[r][j] * vs[j * hd + c];
     }
 
     /**

@@ -44,7 +44,7 @@ final class Bench {
         rows.add("|---|---|---|---|---|---|---|---|---|---|");
         Path work = Files.createTempDirectory("nopelab-bench");
         Map<String, String> engine = Engines.standard().versions();
-        String ours = "NoPE Lab: ND4J " + engine.get("backend") + ", kernels " + engine.get("blas_core"), theirs = "";
+        String ours = "NoPE Lab: ND4J " + engine.get("backend") + ", BLAS kernels " + engine.get("blas_core") + ", fused kernels " + engine.get("kernels"), theirs = "";
         for (Size s : sizes) {
             out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads, %d thread(s)%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads(),
                     Math.max(threads, 1));

@@ -120,6 +120,7 @@ public final class HeadlessApplication implements IApplication {
         out.println("NoPE Lab " + org.nopelab.core.io.Software.nopelab());
         out.println("ND4J " + v.get("nd4j") + " (" + v.get("backend") + "; " + v.get("engine_threads") + " engine thread(s), " + v.get("blas_threads") + " BLAS)");
         out.println("BLAS kernels " + v.get("blas_core"));
+        out.println("fused kernels " + v.get("kernels"));
         out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")");
     }
 

@@ -28,6 +28,7 @@ public record Provenance(
         String nd4jVersion,
         String nd4jBackend,
         String blasCore,
+        String kernels,
         String javaVersion,
         String javaVm,
         String os,
@@ -51,7 +52,7 @@ public record Provenance(
         java.util.Map<String, String> v = Engines.byName(engine).versions();
         int[] threads = {Integer.parseInt(v.getOrDefault("engine_threads", "1")), Integer.parseInt(v.getOrDefault("blas_threads", "0"))};
         return new Provenance(sha256(resolved), seed, dataSeed, bundleVersion(),
-                engine, Software.nd4j(), v.getOrDefault("backend", v.getOrDefault(engine, engine)), v.get("blas_core"), System.getProperty("java.version"),
+                engine, Software.nd4j(), v.getOrDefault("backend", v.getOrDefault(engine, engine)), v.get("blas_core"), v.get("kernels"), System.getProperty("java.version"),
                 System.getProperty("java.vm.name") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(), Runtime.getRuntime().availableProcessors(), String.valueOf(System.getenv("OMP_NUM_THREADS")),

@@ -167,22 +167,23 @@ public final class Nd4jEngine implements TransformerEngine {
             double inv = 1 / Math.sqrt(sq);
             for (int k = 0; k < d; k++) h[at + k] *= inv;
         }
-        double[] flat = Nd4jContext.call(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-similarity")) {
+        double[][][] out = new double[b][n][n];
+        Nd4jContext.run(() -> {
+            try (MemoryWorkspace ws = activate()) {
                 INDArray h3 = Nd4j.create(h, new long[] {b, n, d}, 'c');
-                INDArray m = Nd4j.matmul(h3, h3, false, true, false);
-                return Nd4jPass.startsItsBuffer(m) ? java.util.Arrays.copyOf(m.data().asDouble(), b * n * n) : m.dup('c').data().asDouble();
+                // rows straight from the native result into the matrices: no flat copy (268 MB per layer at T 2048)
+                java.nio.DoubleBuffer m = Reads.whole(Nd4j.matmul(h3, h3, false, true, false)).data().asNio()
+                        .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+                for (int s = 0; s < b; s++) for (int i = 0; i < n; i++) m.get(out[s][i]);
             }
         });
-        double[][][] out = new double[b][n][n];
-        for (int s = 0; s < b; s++) for (int i = 0; i < n; i++) System.arraycopy(flat, (s * n + i) * n, out[s][i], 0, n);
         return out;
     }
 
     @Override
     public void forward(ModelConfig c, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
         Nd4jContext.run(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-forward")) {
+            try (MemoryWorkspace ws = activate()) {
                 new Nd4jPass(c, Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
             }
         });
@@ -191,11 +192,11 @@ public final class Nd4jEngine implements TransformerEngine {
     @Override
     public LossAndGradients lossAndGradients(ModelConfig c, ModelWeights w, Batch batch) {
         return Nd4jContext.call(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-train")) {
+            try (MemoryWorkspace ws = activate()) {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                step(c, Params.of(w, dt), batch, dt, kernels, loss, predictions).forEach((name, g) -> putGradient(grads, name, toDoubles(g)));
+                step(c, Params.of(w, dt), batch, dt, kernels, loss, predictions).forEach((name, g) -> putGradient(grads, name, Reads.doubles(g)));
                 return new LossAndGradients(loss[0], grads, predictions[0]);
             }
         });
@@ -217,8 +218,12 @@ public final class Nd4jEngine implements TransformerEngine {
         return argMax(new Nd4jPass(c, params, tokens, dt, kernels, false).forward(Capture.nothing(), () -> {}), tokens.length, tokens[0].length);
     }
 
-    static WorkspaceConfiguration workspace() {
-        return WORKSPACE;
+    /**
+     * Opens the one workspace every pass of this thread runs in (forward, training step, similarity). One, not one per
+     * kind: a workspace keeps the memory of its largest pass, and three kept the sum (peak RSS, measured).
+     */
+    static MemoryWorkspace activate() {
+        return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, "nopelab-pass");
     }
 
     /**
@@ -239,14 +244,5 @@ public final class Nd4jEngine implements TransformerEngine {
         int[][] out = new int[b][n];
         for (int s = 0; s < b; s++) for (int t = 0; t < n; t++) out[s][t] = (int) flat[s * n + t];
         return out;
-    }
-
-    /**
-     * The values in row-major order. A contiguous array starting at its buffer's start is read on the Java side; the
-     * cast + dup this did before were two native calls per gradient (about 200 of a small model's step).
-     */
-    private static double[] toDoubles(INDArray a) {
-        if (Nd4jPass.startsItsBuffer(a)) return java.util.Arrays.copyOf(a.data().asDouble(), (int) a.length());
-        return java.util.Arrays.copyOf(a.castTo(DataType.DOUBLE).dup('c').data().asDouble(), (int) a.length());
     }
 }

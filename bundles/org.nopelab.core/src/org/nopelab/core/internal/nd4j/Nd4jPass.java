@@ -41,6 +41,12 @@ import org.nopelab.core.model.Tensor;
 final class Nd4jPass {
     static final double LN_EPS = 1e-5;
     private static final double MASKED = -1e9; // exp underflows to exactly 0 after the max shift
+    /**
+     * The fused kernels use the engine's threads from this many positions on, one thread below. Measured at 2 threads:
+     * paper-d256 (T 30) training step 882 ms with the kernels on both threads, 790 on one (a second Java thread
+     * competes with ND4J's and OpenBLAS's spinning threads), while the T 2048 analysis gains (9.4 s -> 8.2 s).
+     */
+    static final int PARALLEL_POSITIONS = 256;
 
     private final ModelConfig c;
     private final Params params;
@@ -64,7 +70,7 @@ final class Nd4jPass {
         this.c = c;
         this.kernels = kernels && dt == DataType.FLOAT;
         this.training = training;
-        this.threads = Nd4j.getEnvironment().maxThreads();
+        this.threads = n >= PARALLEL_POSITIONS ? Nd4j.getEnvironment().maxThreads() : 1;
         this.params = params;
         this.dt = dt;
         this.tokens = tokens;
@@ -451,9 +457,8 @@ final class Nd4jPass {
         return Nd4j.exec(new ScalarMultiplication(a, null, a.ulike(), k));
     }
 
-    /** The array itself when a kernel can take it (whole, contiguous), else a contiguous copy. */
     private static INDArray whole(INDArray a) {
-        return startsItsBuffer(a) && a.data().offset() == 0 ? a : a.dup('c');
+        return Reads.whole(a);
     }
 
     /** bc.h1 = mlpIn fc1^T + bias and bc.a1 = act(h1): bias and GELU in one fused kernel, else ND4J ops. */
@@ -539,14 +544,6 @@ final class Nd4jPass {
      * cast and copy), float64 with its exact values kept (a float64 pass is a check and is measured as such).
      */
     private static Tensor tensor(INDArray a, long... shape) {
-        int length = (int) a.length();
-        if (a.dataType() == DataType.DOUBLE) {
-            double[] v = startsItsBuffer(a) ? java.util.Arrays.copyOf(a.data().asDouble(), length) : a.dup('c').data().asDouble();
-            return Tensor.ofDoubles(shape, v);
-        }
-        float[] v = a.dataType() == DataType.FLOAT && startsItsBuffer(a)
-                ? java.util.Arrays.copyOf(a.data().asFloat(), length)
-                : java.util.Arrays.copyOf(a.castTo(DataType.FLOAT).dup('c').data().asFloat(), length);
-        return new Tensor(shape, v);
+        return a.dataType() == DataType.DOUBLE ? Tensor.ofDoubles(shape, Reads.doubles(a)) : new Tensor(shape, Reads.floats(a));
     }
 }

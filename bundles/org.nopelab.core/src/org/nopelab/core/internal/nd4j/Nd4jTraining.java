@@ -82,12 +82,12 @@ final class Nd4jTraining implements Training {
     @Override
     public Step step(Batch batch, double lr) {
         return Nd4jContext.call(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Nd4jEngine.workspace(), "nopelab-train")) {
+            try (MemoryWorkspace ws = Nd4jEngine.activate()) {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
                 Map<String, INDArray> grads = Nd4jEngine.step(c, params, batch, dt, kernels, loss, predictions);
                 Map<String, Adam.Values> g = new LinkedHashMap<>();
-                for (String name : store.keySet()) g.put(name, values(contiguous(grads.get(name))));
+                for (String name : store.keySet()) g.put(name, values(Reads.whole(grads.get(name))));
                 double norm = Adam.norm(g.values());
                 if (!Double.isFinite(loss[0]) || !Double.isFinite(norm)) return new Step(loss[0], norm, predictions[0], false);
                 double scale = adam.clipScale(norm);
@@ -101,7 +101,7 @@ final class Nd4jTraining implements Training {
     @Override
     public int[][] predict(int[][] tokens) {
         return Nd4jContext.call(() -> {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(Nd4jEngine.workspace(), "nopelab-forward")) {
+            try (MemoryWorkspace ws = Nd4jEngine.activate()) {
                 return Nd4jEngine.predict(c, params, tokens, dt, kernels);
             }
         });
@@ -147,7 +147,7 @@ final class Nd4jTraining implements Training {
                 String stored = fused == null ? name : fused;
                 long size = 1;
                 for (long s : e.getValue()) size *= s;
-                double[] all = read.computeIfAbsent(stored, k -> arrays.get(k).data().asDouble());
+                double[] all = read.computeIfAbsent(stored, k -> Reads.doubles(arrays.get(k)));
                 double[] mine = java.util.Arrays.copyOfRange(all, (int) (part * size), (int) ((part + 1) * size));
                 out.put(prefix + name, dt == DataType.DOUBLE ? Tensor.ofDoubles(e.getValue(), mine) : floats(e.getValue(), mine));
             }
@@ -161,9 +161,6 @@ final class Nd4jTraining implements Training {
         return new Tensor(shape, f);
     }
 
-    private static INDArray contiguous(INDArray a) {
-        return Nd4jPass.startsItsBuffer(a) && a.data().offset() == 0 ? a : a.dup('c');
-    }
 
     /** A Java view of a contiguous array's native values (reads and writes go to native memory). */
     static Adam.Values values(INDArray a) {

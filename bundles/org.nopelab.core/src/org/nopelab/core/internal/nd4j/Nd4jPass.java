@@ -70,12 +70,12 @@ final class Nd4jPass {
         this.c = c;
         this.kernels = kernels && dt == DataType.FLOAT;
         this.training = training;
-        this.threads = n >= PARALLEL_POSITIONS ? Nd4j.getEnvironment().maxThreads() : 1;
         this.params = params;
         this.dt = dt;
         this.tokens = tokens;
         this.b = tokens.length;
         this.n = tokens[0].length;
+        this.threads = n >= PARALLEL_POSITIONS ? Nd4j.getEnvironment().maxThreads() : 1;
         this.d = c.dModel();
         this.heads = c.heads();
         this.hd = c.headDim();

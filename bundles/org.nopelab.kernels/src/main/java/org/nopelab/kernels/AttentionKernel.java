@@ -65,6 +65,7 @@ public final class AttentionKernel {
         Parallel.forRange(sh.batch() * sh.heads(), threads, (from, to, chunk) -> {
             float[] kT = new float[hd * np], vs = new float[n * hd], og = new float[G * hd];
             float[][] rows = new float[G][np], qg = new float[G][hd];
+            float[] lanes = new float[S.length()];
             for (int u = from; u < to; u++) {
                 int s = u / sh.heads(), h = u % sh.heads();
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
@@ -89,7 +90,7 @@ public final class AttentionKernel {
                     for (int r = 0; r < g; r++) {
                         int i = i0 + r;
                         mask(rows[r], i, sh.lo(i), sh.hi(i), slope);
-                        softmax(rows[r], sh.lo(i), sh.hi(i));
+                        softmax(rows[r], sh.lo(i), sh.hi(i), lanes);
                         if (sp != null) MemorySegment.copy(rows[r], 0, sp, F, ((long) u * n + i) * n * 4, n); // hidden keys: 0
                     }
                     for (int r = g; r < G; r++) Arrays.fill(rows[r], 0f);
@@ -153,7 +154,7 @@ public final class AttentionKernel {
      * Softmax over the blocks holding keys lo..hi (the max shifted out); every other entry of the row's first n is set
      * to 0, so the row is the whole probability row.
      */
-    private static void softmax(float[] row, int lo, int hi) {
+    private static void softmax(float[] row, int lo, int hi, float[] lanes) {
         int first = lo / S.length() * S.length(), end = (hi / S.length() + 1) * S.length();
         FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = first; j < end; j += S.length()) mv = mv.max(FloatVector.fromArray(S, row, j));
@@ -164,7 +165,7 @@ public final class AttentionKernel {
             e.intoArray(row, j);
             sv = sv.add(e);
         }
-        float inv = 1f / Native.sum(sv);
+        float inv = 1f / Native.sum(sv, lanes);
         for (int j = first; j < end; j += S.length()) FloatVector.fromArray(S, row, j).mul(inv).intoArray(row, j);
         Arrays.fill(row, 0, first, 0f);
         Arrays.fill(row, end, row.length, 0f);
@@ -213,6 +214,7 @@ public final class AttentionKernel {
         Parallel.forRange(sh.batch() * sh.heads(), threads, (from, to, chunk) -> {
             float[] vT = new float[hd * np], ks = new float[n * hd], qs = new float[n * hd];
             float[] dK = new float[n * hd], dV = new float[n * hd], pRow = new float[np], dS = new float[np], gi = new float[hd], dq = new float[hd];
+            float[] lanes = new float[S.length()];
             for (int u = from; u < to; u++) {
                 int s = u / sh.heads(), h = u % sh.heads();
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
@@ -237,7 +239,7 @@ public final class AttentionKernel {
                         acc.intoArray(dS, j);
                         dotv = acc.fma(FloatVector.fromArray(S, pRow, j), dotv);
                     }
-                    float dot = Native.sum(dotv);
+                    float dot = Native.sum(dotv, lanes);
                     for (int j = first; j <= hi; j += S.length()) {
                         FloatVector pv = FloatVector.fromArray(S, pRow, j);
                         FloatVector.fromArray(S, dS, j).sub(dot).mul(pv).mul(scale).intoArray(dS, j);

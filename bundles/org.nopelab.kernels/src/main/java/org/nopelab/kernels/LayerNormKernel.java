@@ -29,12 +29,13 @@ public final class LayerNormKernel {
         MemorySegment sy = Native.segment(y, n, "y"), sh = Native.segment(xhat, n, "xhat"), si = Native.segment(inv, rows, "inv");
         int bound = S.loopBound(d);
         Parallel.forRange(rows, threads, (from, to, chunk) -> {
+            float[] lanes = new float[S.length()];
             for (int r = from; r < to; r++) {
                 long base = (long) r * d * Float.BYTES;
                 FloatVector acc = FloatVector.zero(S);
                 int i = 0;
                 for (; i < bound; i += S.length()) acc = acc.add(FloatVector.fromMemorySegment(S, sx, base + 4L * i, ORDER));
-                float sum = Native.sum(acc);
+                float sum = Native.sum(acc, lanes);
                 for (; i < d; i++) sum += sx.get(F, base + 4L * i);
                 float mean = sum / d;
                 acc = FloatVector.zero(S);
@@ -42,7 +43,7 @@ public final class LayerNormKernel {
                     FloatVector c = FloatVector.fromMemorySegment(S, sx, base + 4L * i, ORDER).sub(mean);
                     acc = c.fma(c, acc);
                 }
-                float sq = Native.sum(acc);
+                float sq = Native.sum(acc, lanes);
                 for (; i < d; i++) {
                     float c = sx.get(F, base + 4L * i) - mean;
                     sq += c * c;
@@ -79,6 +80,7 @@ public final class LayerNormKernel {
         float[][] pg = new float[blocks][d], pb = new float[blocks][d];
         int bound = S.loopBound(d);
         Parallel.forRange(blocks, threads, (fromBlock, toBlock, chunk) -> {
+            float[] lanes = new float[S.length()];
             for (int r = fromBlock * BLOCK; r < Math.min(rows, toBlock * BLOCK); r++) {
                 float[] g = pg[r / BLOCK], bsum = pb[r / BLOCK];
                 long base = (long) r * d * Float.BYTES;
@@ -93,7 +95,7 @@ public final class LayerNormKernel {
                     gy.fma(h, FloatVector.fromArray(S, g, i)).intoArray(g, i);
                     gy.add(FloatVector.fromArray(S, bsum, i)).intoArray(bsum, i);
                 }
-                float m1 = Native.sum(a1), m2 = Native.sum(a2);
+                float m1 = Native.sum(a1, lanes), m2 = Native.sum(a2, lanes);
                 for (; i < d; i++) {
                     float gy = sdy.get(F, base + 4L * i), h = sh.get(F, base + 4L * i), dh = gy * sg.getAtIndex(F, i);
                     m1 += dh;

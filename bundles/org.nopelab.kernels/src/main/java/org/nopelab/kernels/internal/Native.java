@@ -65,11 +65,11 @@ public final class Native {
         return t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
     }
 
-    /** The lanes' sum, added in lane order. */
-    public static float sum(FloatVector v) {
-        float[] lanes = v.toArray(); // lane(i) one by one was slower (LayerNorm of [2048, 64]: 0.35 against 0.27 ms)
+    /** The lanes' sum, added in lane order; scratch holds at least S.length() floats (toArray allocated, measured). */
+    public static float sum(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
         float s = 0;
-        for (float x : lanes) s += x;
+        for (int i = 0; i < S.length(); i++) s += scratch[i];
         return s;
     }
 }

@@ -10,35 +10,46 @@ public final class SelfSimilarity {
     public static double[][][] perSequence(Tensor states, SimilarityKind kind) {
         int b = states.dim(0), n = states.dim(1), d = states.dim(2);
         double[][][] out = new double[b][n][n];
-        double[][] v = new double[n][d];
+        double[] v = rows(states, kind);
         for (int s = 0; s < b; s++) {
-            for (int t = 0; t < n; t++) {
-                int base = (s * n + t) * d;
-                double mean = 0;
-                if (kind == SimilarityKind.pearson) {
-                    for (int c = 0; c < d; c++) mean += states.at(base + c);
-                    mean /= d;
-                }
-                double norm = 0;
-                for (int c = 0; c < d; c++) {
-                    v[t][c] = states.at(base + c) - mean;
-                    norm += v[t][c] * v[t][c];
-                }
-                if (kind != SimilarityKind.dot) {
-                    norm = Math.sqrt(norm);
-                    // a zero vector has no direction: its similarity is 0 rather than NaN
-                    double inv = norm == 0 ? 0 : 1 / norm;
-                    for (int c = 0; c < d; c++) v[t][c] *= inv;
-                }
-            }
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
                     double dot = 0;
-                    for (int c = 0; c < d; c++) dot += v[i][c] * v[j][c];
+                    int a = (s * n + i) * d, c0 = (s * n + j) * d;
+                    for (int c = 0; c < d; c++) dot += v[a + c] * v[c0 + c];
                     out[s][i][j] = out[s][j][i] = dot;
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The states as the kind's row vectors, [batch * positions * width] in float64: centred on each row's mean for
+     * pearson, scaled to unit length for cosine and pearson (a zero vector has no direction: it stays 0, so its
+     * similarity is 0 rather than NaN), as they are for dot. Similarities are these rows' dot products; the engines'
+     * batched matmul takes the same rows.
+     */
+    public static double[] rows(Tensor states, SimilarityKind kind) {
+        int rows = states.dim(0) * states.dim(1), d = states.dim(2);
+        double[] h = new double[rows * d];
+        for (int r = 0; r < rows; r++) {
+            int at = r * d;
+            double mean = 0;
+            if (kind == SimilarityKind.pearson) {
+                for (int k = 0; k < d; k++) mean += states.at(at + k);
+                mean /= d;
+            }
+            double sq = 0;
+            for (int k = 0; k < d; k++) {
+                double v = states.at(at + k) - mean;
+                h[at + k] = v;
+                sq += v * v;
+            }
+            if (kind == SimilarityKind.dot || sq == 0) continue;
+            double inv = 1 / Math.sqrt(sq);
+            for (int k = 0; k < d; k++) h[at + k] *= inv;
+        }
+        return h;
     }
 }

@@ -143,30 +143,13 @@ public final class Nd4jEngine implements TransformerEngine {
 
     /**
      * All sequences' similarity matrices as one batched float64 matmul of the (centred, normalised) states: the same
-     * numbers as the Java loops of SelfSimilarity (float64 throughout), without their O(b n^2 d) scalar work. The
-     * O(b n d) centring and normalising is done on the Java side (ND4J ran it as 8 ops and 3 copies per layer).
+     * numbers as the Java loops of SelfSimilarity (float64 throughout, the same rows from SelfSimilarity.rows), without
+     * their O(b n^2 d) scalar work (ND4J ran the O(b n d) centring and normalising as 8 ops and 3 copies per layer).
      */
     @Override
     public double[][][] similarity(Tensor states, SimilarityKind kind) {
         int b = states.dim(0), n = states.dim(1), d = states.dim(2);
-        double[] h = new double[b * n * d];
-        for (int r = 0; r < b * n; r++) {
-            int at = r * d;
-            double mean = 0;
-            if (kind == SimilarityKind.pearson) {
-                for (int k = 0; k < d; k++) mean += states.at(at + k);
-                mean /= d;
-            }
-            double sq = 0;
-            for (int k = 0; k < d; k++) {
-                double v = states.at(at + k) - mean;
-                h[at + k] = v;
-                sq += v * v;
-            }
-            if (kind == SimilarityKind.dot || sq == 0) continue; // a zero vector stays zero: similarity 0, not NaN
-            double inv = 1 / Math.sqrt(sq);
-            for (int k = 0; k < d; k++) h[at + k] *= inv;
-        }
+        double[] h = org.nopelab.core.metrics.SelfSimilarity.rows(states, kind);
         double[][][] out = new double[b][n][n];
         Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = activate()) {

@@ -42,11 +42,12 @@ final class Nd4jPass {
     static final double LN_EPS = 1e-5;
     private static final double MASKED = -1e9; // exp underflows to exactly 0 after the max shift
     /**
-     * The fused kernels use the engine's threads from this many positions on, one thread below. Measured at 2 threads:
-     * paper-d256 (T 30) training step 882 ms with the kernels on both threads, 790 on one (a second Java thread
-     * competes with ND4J's and OpenBLAS's spinning threads), while the T 2048 analysis gains (9.4 s -> 8.2 s).
+     * The fused kernels use the engine's threads when an activation ([batch * positions, d_model]) has at least this
+     * many values, one thread below (where handing work to a second thread costs more than it saves). Measured at 2
+     * threads, quiet machine, kernels on both threads vs on one: paper-d256 training step 737 vs 934 ms, paper-d64 132
+     * vs 138 ms and its analysis pass 54 vs 67 ms. -Dnopelab.kernels.parallelFrom=N moves the bound.
      */
-    static final int PARALLEL_POSITIONS = 256;
+    static final long PARALLEL_VALUES = Long.getLong("nopelab.kernels.parallelFrom", 16_384);
 
     private final ModelConfig c;
     private final Params params;
@@ -75,8 +76,8 @@ final class Nd4jPass {
         this.tokens = tokens;
         this.b = tokens.length;
         this.n = tokens[0].length;
-        this.threads = n >= PARALLEL_POSITIONS ? Nd4j.getEnvironment().maxThreads() : 1;
         this.d = c.dModel();
+        this.threads = (long) b * n * d >= PARALLEL_VALUES ? Nd4j.getEnvironment().maxThreads() : 1;
         this.heads = c.heads();
         this.hd = c.headDim();
         this.pre = c.layerNorm() == LayerNormPlacement.pre;

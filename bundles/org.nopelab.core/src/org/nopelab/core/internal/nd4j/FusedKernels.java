@@ -18,7 +18,7 @@ final class FusedKernels {
 
     /** The array's native bytes; it must be a whole, contiguous float32 array (a fresh result or a parameter). */
     static ByteBuffer bytes(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || !Nd4jPass.startsItsBuffer(a) || a.data().offset() != 0)
+        if (a.dataType() != DataType.FLOAT || !Reads.isWhole(a))
             throw new IllegalArgumentException("a fused kernel needs a whole contiguous float32 array, got " + a.shapeInfoToString());
         return a.data().asNio();
     }

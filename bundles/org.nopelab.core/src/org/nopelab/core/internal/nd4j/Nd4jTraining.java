@@ -164,7 +164,7 @@ final class Nd4jTraining implements Training {
 
     /** A Java view of a contiguous array's native values (reads and writes go to native memory). */
     static Adam.Values values(INDArray a) {
-        if (!Nd4jPass.startsItsBuffer(a) || a.data().offset() != 0) throw new IllegalArgumentException("not a whole contiguous array");
+        if (!Reads.isWhole(a)) throw new IllegalArgumentException("not a whole contiguous array");
         var bytes = a.data().asNio().order(ByteOrder.nativeOrder());
         int n = (int) a.length();
         return a.dataType() == DataType.DOUBLE ? Adam.Values.of(bytes.asDoubleBuffer().limit(n).slice())

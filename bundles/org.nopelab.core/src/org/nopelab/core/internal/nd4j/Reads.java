@@ -29,6 +29,11 @@ final class Reads {
 
     /** The array itself when it is a whole contiguous array at its buffer's start (what kernels and reads take), else a copy. */
     static INDArray whole(INDArray a) {
-        return Nd4jPass.startsItsBuffer(a) && a.data().offset() == 0 ? a : a.dup('c');
+        return isWhole(a) ? a : a.dup('c');
+    }
+
+    /** True when the array's values are its buffer's first length() values, and the buffer starts its memory. */
+    static boolean isWhole(INDArray a) {
+        return Nd4jPass.startsItsBuffer(a) && a.data().offset() == 0;
     }
 }

@@ -375,14 +375,6 @@ final class Nd4jPass {
         return ModelWeights.block(i, "attn.qkv");
     }
 
-    /**
-     * True when the array's values are its buffer's first length() values in row-major order, so the Java side
-     * can read them without a native cast and copy.
-     */
-    static boolean startsItsBuffer(INDArray a) {
-        return a.offset() == 0 && a.ordering() == 'c' && a.elementWiseStride() == 1;
-    }
-
     /** [b*n, d] -> [b, heads, n, head_dim] */
     private INDArray toHeads(INDArray x) {
         return x.reshape(b, n, heads, hd).permute(0, 2, 1, 3).dup('c');

@@ -32,8 +32,11 @@ final class Reads {
         return isWhole(a) ? a : a.dup('c');
     }
 
-    /** True when the array's values are its buffer's first length() values, and the buffer starts its memory. */
+    /**
+     * True when the array's values are its buffer's first length() values in row-major order and the buffer starts
+     * its memory, so the Java side and the kernels can read them without a native cast and copy.
+     */
     static boolean isWhole(INDArray a) {
-        return Nd4jPass.startsItsBuffer(a) && a.data().offset() == 0;
+        return a.offset() == 0 && a.ordering() == 'c' && a.elementWiseStride() == 1 && a.data().offset() == 0;
     }
 }

@@ -24,6 +24,25 @@ public class MatmulShapes {
         return t[10];
     }
 
+    /** The same product as one cblas_sgemm on the arrays' buffers (row-major, b transposed): no ND4J op around it. */
+    static double directMs(INDArray a, INDArray b) {
+        int m = (int) a.size(0), k = (int) a.size(1), n = (int) b.size(0);
+        double[] t = new double[21];
+        for (int r = 0; r < t.length; r++) {
+            long t0 = System.nanoTime();
+            try (var ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CFG, "b")) {
+                INDArray c = Nd4j.createUninitialized(DataType.FLOAT, m, n);
+                org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm(101, 111, 112, m, n, k, 1f,
+                        (org.bytedeco.javacpp.FloatPointer) a.data().addressPointer(), k,
+                        (org.bytedeco.javacpp.FloatPointer) b.data().addressPointer(), k, 0f,
+                        (org.bytedeco.javacpp.FloatPointer) c.data().addressPointer(), n);
+            }
+            t[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        java.util.Arrays.sort(t);
+        return t[10];
+    }
+
     public static void main(String[] args) {
         Nd4j.getEnvironment().setMaxThreads(1);
         Nd4j.factory().blas().setMaxThreads(1);
@@ -31,6 +50,8 @@ public class MatmulShapes {
         for (int[] s : shapes) {
             double ms = medianMs(Nd4j.rand(DataType.FLOAT, s[0], s[1]), Nd4j.rand(DataType.FLOAT, s[2], s[1]));
             System.out.printf("ND4J  [%d x %d] x [%d x %d]^T: %.3f ms, %.1f GFLOP/s%n", s[0], s[1], s[2], s[1], ms, 2.0 * s[0] * s[1] * s[2] / ms / 1e6);
+            ms = directMs(Nd4j.rand(DataType.FLOAT, s[0], s[1]), Nd4j.rand(DataType.FLOAT, s[2], s[1]));
+            System.out.printf("sgemm [%d x %d] x [%d x %d]^T: %.3f ms, %.1f GFLOP/s%n", s[0], s[1], s[2], s[1], ms, 2.0 * s[0] * s[1] * s[2] / ms / 1e6);
         }
         // batched attention scores [64, 4, 30, 16] x [64, 4, 30, 16]^T
         double ms = medianMs(Nd4j.rand(DataType.FLOAT, 64, 4, 30, 16), Nd4j.rand(DataType.FLOAT, 64, 4, 30, 16));

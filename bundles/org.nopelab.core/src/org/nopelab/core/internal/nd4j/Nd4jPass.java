@@ -217,7 +217,7 @@ final class Nd4jPass {
         float[] oneHot = new float[rows * vocab];
         for (int s = 0; s < b; s++) for (int t = 0; t < n; t++) oneHot[(s * n + t) * vocab + tokens[s][t]] = 1;
         INDArray tokenOneHot = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
-        accumulate(g, "embed.weight", tokenOneHot.transpose().mmul(dx)); // scatter-add rows by token id
+        accumulate(g, "embed.weight", Gemm.product(tokenOneHot, true, dx, false)); // scatter-add rows by token id
         if (c.pe() == PositionalEncoding.learned) {
             INDArray perPosition = dx.reshape(b, n * d).sum(0).reshape(n, d);
             INDArray full = Nd4j.zeros(dt, c.maxLen(), d);
@@ -390,14 +390,14 @@ final class Nd4jPass {
      * (75 copies in a paper-d64 step).
      */
     private INDArray linear(INDArray x, String name) {
-        return Nd4j.matmul(x, param(name + ".weight"), false, true, false).addiRowVector(param(name + ".bias"));
+        return Gemm.linear(x, param(name + ".weight"), param(name + ".bias"));
     }
 
     /** For y = x W^T + b: accumulates dW = dy^T x and db = sum dy; returns dx = dy W. */
     private INDArray linearBackward(INDArray x, INDArray dy, String name, Map<String, INDArray> g) {
-        accumulate(g, name + ".weight", Nd4j.matmul(dy, x, true, false, false));
+        accumulate(g, name + ".weight", Gemm.product(dy, true, x, false));
         accumulate(g, name + ".bias", dy.sum(0));
-        return Nd4j.matmul(dy, param(name + ".weight"));
+        return Gemm.product(dy, false, param(name + ".weight"), false);
     }
 
     private Ln layerNorm(INDArray x, String name) {
@@ -458,7 +458,7 @@ final class Nd4jPass {
     private void mlpHidden(BlockCache bc, String fc1) {
         boolean tanh = c.activation() == Activation.gelu_tanh;
         if (kernels && (tanh || c.activation() == Activation.gelu)) {
-            bc.h1 = Nd4j.matmul(bc.mlpIn, param(fc1 + ".weight"), false, true, false);
+            bc.h1 = Gemm.product(bc.mlpIn, false, param(fc1 + ".weight"), true);
             bc.a1 = Nd4j.createUninitialized(dt, bc.h1.shape());
             bc.cdf = tanh ? null : Nd4j.createUninitialized(dt, bc.h1.shape());
             FusedKernels.biasGelu(bc.h1, param(fc1 + ".bias"), bc.a1, bc.cdf, tanh, threads);

@@ -63,8 +63,8 @@ interface Params {
 
     /** A tensor as an ND4J array of type dt: float64 values where the tensor has them, else its float32 ones. */
     static INDArray array(Tensor t, DataType dt) {
-        if (dt == DataType.DOUBLE && t.precise() != null) return Nd4j.create(t.precise(), t.shape(), 'c');
-        INDArray p = Nd4j.create(t.data(), t.shape(), DataType.FLOAT);
+        if (dt == DataType.DOUBLE && t.precise() != null) return Writes.doubles(t.precise(), t.shape());
+        INDArray p = Writes.floats(t.data(), t.shape());
         return dt == DataType.FLOAT ? p : p.castTo(dt);
     }
 }

@@ -12,6 +12,7 @@ import java.util.Random;
 
 import org.nopelab.core.engine.Adam;
 import org.nopelab.core.engine.Batch;
+import org.nopelab.core.engine.Capture;
 import org.nopelab.core.engine.HiddenStates;
 import org.nopelab.core.engine.LossAndGradients;
 import org.nopelab.core.engine.Training;
@@ -176,11 +177,16 @@ public final class EngineBenchmark {
         }
     }
 
-    /** What the benchmark calls an analysis pass: every hidden state, then each layer's cosine matrices. */
+    /**
+     * What the benchmark calls an analysis pass: a forward pass, then each layer's cosine matrices, as Analysis runs it
+     * (the analysed states captured, every other one not copied out: PyTorch's side keeps references, which cost nothing).
+     */
     private static Runnable analysisPass(TransformerEngine engine, Setup setup) {
+        List<String> layers = HiddenStates.layerNames(setup.config().layers());
         return () -> {
-            HiddenStates hs = engine.forward(setup.config(), setup.weights(), setup.batch().inputs());
-            for (String n : HiddenStates.layerNames(setup.config().layers())) engine.similarity(hs.get(n), SimilarityKind.cosine);
+            Capture capture = Capture.states(java.util.Set.copyOf(layers));
+            engine.forward(setup.config(), setup.weights(), setup.batch().inputs(), capture, () -> {});
+            for (String n : layers) engine.similarity(capture.captured().get(n), SimilarityKind.cosine);
         };
     }
 

@@ -71,7 +71,7 @@ public final class AttentionKernel {
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
                 for (int j = 0; j < n; j++) {
                     long at = ((long) (s * n + j) * 3 * d + k0) * 4;
-                    for (int c = 0; c < hd; c++) kT[c * np + j] = sq.get(F, at + 4L * c);
+                    for (int c = 0, t = tile(j, hd); c < hd; c++) kT[t + c * S.length()] = sq.get(F, at + 4L * c);
                     MemorySegment.copy(sq, F, ((long) (s * n + j) * 3 * d + v0) * 4, vs, j * hd, hd);
                 }
                 float slope = sh.slopes() == null ? 0f : sh.slopes()[h];
@@ -86,7 +86,7 @@ public final class AttentionKernel {
                             Arrays.fill(qg[r], 0f);
                         }
                     }
-                    scores(qg, kT, np, hd, loMin, hiMax, rows);
+                    scores(qg, kT, hd, loMin, hiMax, rows);
                     for (int r = 0; r < g; r++) {
                         int i = i0 + r;
                         mask(rows[r], i, sh.lo(i), sh.hi(i), slope);
@@ -104,6 +104,15 @@ public final class AttentionKernel {
     /** Queries per group in the forward pass. */
     private static final int G = 4;
 
+    /**
+     * Where key j's first dimension sits in a transposed key (or value) array tiled by vector blocks: the block of keys
+     * holding j is [head_dim, lanes], contiguous, so the head_dim vectors a block's dot products load are one 4 KB run
+     * (a plain [head_dim, n] transpose put them n floats apart, one cache line and a strided prefetch each).
+     */
+    private static int tile(int j, int hd) {
+        return j / S.length() * hd * S.length() + j % S.length();
+    }
+
     /** n rounded up to whole vectors: score rows and transposed keys are padded so that no loop has a scalar tail. */
     private static int padded(int n) {
         return (n + S.length() - 1) / S.length() * S.length();
@@ -111,14 +120,15 @@ public final class AttentionKernel {
 
     /**
      * rows[r][j] = q_r . k_j for the vector blocks holding keys lo..hi of the group (q already scaled). kT is
-     * [head_dim, padded n]: each block accumulates in G registers from one load of the keys per dimension.
+     * tiled [padded n / lanes, head_dim, lanes] (see tile): each block accumulates in G registers from one load of the
+     * keys per dimension.
      */
-    private static void scores(float[][] q, float[] kT, int np, int hd, int lo, int hi, float[][] rows) {
+    private static void scores(float[][] q, float[] kT, int hd, int lo, int hi, float[][] rows) {
         float[] q0 = q[0], q1 = q[1], q2 = q[2], q3 = q[3];
         for (int j = lo / S.length() * S.length(); j <= hi; j += S.length()) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int c = 0; c < hd; c++) {
-                FloatVector k = FloatVector.fromArray(S, kT, c * np + j);
+            for (int c = 0, t = tile(j, hd); c < hd; c++, t += S.length()) {
+                FloatVector k = FloatVector.fromArray(S, kT, t);
                 a0 = k.fma(FloatVector.broadcast(S, q0[c]), a0);
                 a1 = k.fma(FloatVector.broadcast(S, q1[c]), a1);
                 a2 = k.fma(FloatVector.broadcast(S, q2[c]), a2);
@@ -220,7 +230,7 @@ public final class AttentionKernel {
                 long q0 = (long) h * hd, k0 = d + q0, v0 = 2L * d + q0;
                 for (int j = 0; j < n; j++) {
                     long row = (long) (s * n + j) * 3 * d;
-                    for (int c = 0; c < hd; c++) vT[c * np + j] = sq.get(F, (row + v0 + c) * 4);
+                    for (int c = 0, t = tile(j, hd); c < hd; c++) vT[t + c * S.length()] = sq.get(F, (row + v0 + c) * 4);
                     MemorySegment.copy(sq, F, (row + k0) * 4, ks, j * hd, hd);
                     MemorySegment.copy(sq, F, (row + q0) * 4, qs, j * hd, hd);
                 }
@@ -235,7 +245,7 @@ public final class AttentionKernel {
                     FloatVector dotv = FloatVector.zero(S);
                     for (int j = first; j <= hi; j += S.length()) {
                         FloatVector acc = FloatVector.zero(S);
-                        for (int c = 0; c < hd; c++) acc = FloatVector.fromArray(S, vT, c * np + j).fma(FloatVector.broadcast(S, gi[c]), acc);
+                        for (int c = 0, t = tile(j, hd); c < hd; c++, t += S.length()) acc = FloatVector.fromArray(S, vT, t).fma(FloatVector.broadcast(S, gi[c]), acc);
                         acc.intoArray(dS, j);
                         dotv = acc.fma(FloatVector.fromArray(S, pRow, j), dotv);
                     }

@@ -13,7 +13,7 @@ import org.nopelab.nd4j.Nd4jContext;
 /**
  * The direct BLAS products against the plain triple loop in float64, for every transpose, with and without a bias,
  * float32 and float64, on whole arrays (the BLAS call) and on a view (ND4J's matmul, the fallback); and the DSYRK
- * Gram matrices, mirrored, against the loop. Tolerance: k * 2^-24 relative for float32 inputs of O(1), 1e-13 for float64.
+ * Gram matrices, mirrored, and the column sums (GEMV) against the loop. Tolerance: k * 2^-24 relative for float32 inputs of O(1), 1e-13 for float64.
  */
 class GemmTest {
     static double[] random(int n, long seed) {
@@ -52,6 +52,21 @@ class GemmTest {
                     for (int q = 0; q < k; q++) want += a[i * k + q] * b[q * n + j];
                     assertEquals(want, c.getDouble(i, j), tol, "c[" + i + "][" + j + "]");
                 }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}x{1} {2}")
+    @CsvSource({"37,19,FLOAT", "1920,7,FLOAT", "5,3,DOUBLE", "1,1,FLOAT"})
+    void columnSumsAreTheLoop(int m, int n, DataType dt) {
+        Nd4jContext.run(() -> {
+            double[] a = random(m * n, 5);
+            INDArray sums = Gemm.columnSums(array(a, m, n, dt));
+            assertEquals(n, sums.length());
+            for (int j = 0; j < n; j++) {
+                double want = 0;
+                for (int i = 0; i < m; i++) want += a[i * n + j];
+                assertEquals(want, sums.getDouble(j), dt == DataType.FLOAT ? m * 0x1p-24 * 2 : 1e-13, "column " + j);
             }
         });
     }

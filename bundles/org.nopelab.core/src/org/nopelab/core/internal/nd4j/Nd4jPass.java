@@ -396,7 +396,7 @@ final class Nd4jPass {
     /** For y = x W^T + b: accumulates dW = dy^T x and db = sum dy; returns dx = dy W. */
     private INDArray linearBackward(INDArray x, INDArray dy, String name, Map<String, INDArray> g) {
         accumulate(g, name + ".weight", Gemm.product(dy, true, x, false));
-        accumulate(g, name + ".bias", dy.sum(0));
+        accumulate(g, name + ".bias", Gemm.columnSums(dy));
         return Gemm.product(dy, false, param(name + ".weight"), false);
     }
 

@@ -68,6 +68,20 @@ public final class Adam {
         bc2Sqrt = Math.sqrt(1 - Math.pow(s.beta2(), step));
     }
 
+    public Settings settings() {
+        return s;
+    }
+
+    /** 1 - beta1^t of the step {@link #next} started (what a kernel doing {@link #update}'s arithmetic needs). */
+    public double biasCorrection1() {
+        return bc1;
+    }
+
+    /** sqrt(1 - beta2^t) of the step {@link #next} started. */
+    public double biasCorrection2Sqrt() {
+        return bc2Sqrt;
+    }
+
     /** One parameter's update in place, its gradient multiplied by gradScale first (the clipping factor). */
     public void update(Values p, Values m, Values v, Values g, double lr, double gradScale) {
         for (int i = 0, n = p.size(); i < n; i++) {

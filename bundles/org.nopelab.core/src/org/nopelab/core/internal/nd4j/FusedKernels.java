@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nopelab.core.engine.Adam;
 import org.nopelab.kernels.ActivationKernel;
+import org.nopelab.kernels.AdamKernel;
 import org.nopelab.kernels.AttentionKernel;
 import org.nopelab.kernels.LayerNormKernel;
 
@@ -37,6 +39,13 @@ final class FusedKernels {
 
     static void geluBackward(INDArray h, INDArray cdf, INDArray dy, boolean tanh, int threads) {
         ActivationKernel.geluBackward(bytes(h), tanh ? null : bytes(cdf), bytes(dy), (int) h.size(0), (int) h.size(1), tanh, threads);
+    }
+
+    /** adam's update of one float32 parameter with its moments and gradient, bit for bit what Adam.update computes. */
+    static void adam(Adam adam, INDArray p, INDArray m, INDArray v, INDArray g, double lr, double gradScale, int threads) {
+        Adam.Settings s = adam.settings();
+        AdamKernel.update(bytes(p), bytes(m), bytes(v), bytes(g), (int) p.length(), new AdamKernel.Step(lr, gradScale, s.beta1(), s.beta2(), s.eps(),
+                s.weightDecay(), s.decoupled(), adam.biasCorrection1(), adam.biasCorrection2Sqrt()), threads);
     }
 
     /** The pass's description of one block's attention, for both directions. */

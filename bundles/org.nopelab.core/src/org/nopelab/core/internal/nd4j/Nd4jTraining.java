@@ -92,7 +92,12 @@ final class Nd4jTraining implements Training {
                 if (!Double.isFinite(loss[0]) || !Double.isFinite(norm)) return new Step(loss[0], norm, predictions[0], false);
                 double scale = adam.clipScale(norm);
                 adam.next();
-                for (String name : store.keySet()) adam.update(values(store.get(name)), values(m.get(name)), values(v.get(name)), g.get(name), lr, scale);
+                int threads = Nd4j.getEnvironment().maxThreads();
+                for (String name : store.keySet()) {
+                    INDArray p = store.get(name), grad = Reads.whole(grads.get(name));
+                    if (kernels) FusedKernels.adam(adam, p, m.get(name), v.get(name), grad, lr, scale, threads);
+                    else adam.update(values(p), values(m.get(name)), values(v.get(name)), g.get(name), lr, scale);
+                }
                 return new Step(loss[0], norm, predictions[0], true);
             }
         });

@@ -34,7 +34,7 @@ final class FusedKernels {
     }
 
     static void biasGelu(INDArray h, INDArray bias, INDArray a, INDArray cdf, boolean tanh, int threads) {
-        ActivationKernel.biasGelu(bytes(h), bytes(bias), bytes(a), tanh ? null : bytes(cdf), (int) h.size(0), (int) h.size(1), tanh, threads);
+        ActivationKernel.biasGelu(bytes(h), bytes(bias), bytes(a), tanh || cdf == null ? null : bytes(cdf), (int) h.size(0), (int) h.size(1), tanh, threads);
     }
 
     static void geluBackward(INDArray h, INDArray cdf, INDArray dy, boolean tanh, int threads) {

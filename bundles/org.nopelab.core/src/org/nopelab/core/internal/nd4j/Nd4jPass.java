@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -106,37 +107,42 @@ final class Nd4jPass {
         keep(HiddenStates.layer(0), x);
         for (int i = 0; i < c.layers(); i++) {
             betweenBlocks.run();
-            int l = i + 1;
-            BlockCache bc = new BlockCache();
-            bc.scheme = c.block(i);
-            blocks.add(bc);
-            if (pre) {
-                bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
-                keep(HiddenStates.sub(l, "ln1"), bc.ln1.y);
+            // without a backward nothing of a block outlives it but its output: its intermediates go in a workspace of
+            // their own, which the next block reuses (all blocks' at once were most of a long analysis's peak RSS)
+            try (MemoryWorkspace blockScope = training ? null : Nd4jEngine.activateBlock()) {
+                int l = i + 1;
+                BlockCache bc = new BlockCache();
+                bc.scheme = c.block(i);
+                blocks.add(bc);
+                if (pre) {
+                    bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
+                    keep(HiddenStates.sub(l, "ln1"), bc.ln1.y);
+                }
+                bc.attnIn = pre ? bc.ln1.y : x;
+                INDArray attn = attention(i, bc);
+                keep(HiddenStates.sub(l, "attn"), attn);
+                x = c.residual() ? attn.addi(x) : attn; // attn is fresh and already kept: add in place, no copy
+                if (post) {
+                    bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
+                    x = bc.ln1.y;
+                }
+                keep(HiddenStates.sub(l, "mid"), x);
+                if (pre) {
+                    bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
+                    keep(HiddenStates.sub(l, "ln2"), bc.ln2.y);
+                }
+                bc.mlpIn = pre ? bc.ln2.y : x;
+                mlpHidden(bc, ModelWeights.block(i, "mlp.fc1"));
+                INDArray mlp = linear(bc.a1, ModelWeights.block(i, "mlp.fc2"));
+                keep(HiddenStates.sub(l, "mlp"), mlp);
+                x = c.residual() ? mlp.addi(x) : mlp;
+                if (post) {
+                    bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
+                    x = bc.ln2.y;
+                }
+                keep(HiddenStates.layer(l), x);
+                if (blockScope != null) x = x.leverageTo(Nd4jEngine.PASS);
             }
-            bc.attnIn = pre ? bc.ln1.y : x;
-            INDArray attn = attention(i, bc);
-            keep(HiddenStates.sub(l, "attn"), attn);
-            x = c.residual() ? attn.addi(x) : attn; // attn is fresh and already kept: add in place, no copy
-            if (post) {
-                bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
-                x = bc.ln1.y;
-            }
-            keep(HiddenStates.sub(l, "mid"), x);
-            if (pre) {
-                bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
-                keep(HiddenStates.sub(l, "ln2"), bc.ln2.y);
-            }
-            bc.mlpIn = pre ? bc.ln2.y : x;
-            mlpHidden(bc, ModelWeights.block(i, "mlp.fc1"));
-            INDArray mlp = linear(bc.a1, ModelWeights.block(i, "mlp.fc2"));
-            keep(HiddenStates.sub(l, "mlp"), mlp);
-            x = c.residual() ? mlp.addi(x) : mlp;
-            if (post) {
-                bc.ln2 = layerNorm(x, ModelWeights.block(i, "ln2"));
-                x = bc.ln2.y;
-            }
-            keep(HiddenStates.layer(l), x);
         }
         if (pre) {
             finalLn = layerNorm(x, "final_ln");
@@ -316,9 +322,12 @@ final class Nd4jPass {
         return out.reshape(b, heads, n, hd);
     }
 
-    /** RoPE's cos and signed sin tables as [n * hd] rows, and R ([hd, hd], R[partner(k)][k] = 1), made once per pass. */
+    /**
+     * RoPE's cos and signed sin tables as [n * hd] rows, and R ([hd, hd], R[partner(k)][k] = 1), made once per pass and
+     * kept in the pass's workspace (a block's own is reused by the next block).
+     */
     private INDArray ropeTable(String which) {
-        return ropeTables.computeIfAbsent(which, key -> switch (key) {
+        return ropeTables.computeIfAbsent(which, key -> passWide(switch (key) {
             case "cos" -> row(Rope.cos(n, hd, c.rope()));
             case "sin" -> row(Rope.sin(n, hd, c.rope()));
             default -> {
@@ -326,7 +335,12 @@ final class Nd4jPass {
                 for (int k = 0; k < hd; k++) m[Rope.partner(k, hd, c.rope().fraction()) * hd + k] = 1;
                 yield Nd4j.create(m, new long[] {hd, hd}, 'c').castTo(dt);
             }
-        });
+        }));
+    }
+
+    /** The array in the pass's workspace, where what every block shares must live (see Nd4jEngine.activateBlock). */
+    private static INDArray passWide(INDArray a) {
+        return a == null ? null : a.leverageTo(Nd4jEngine.PASS);
     }
 
     private INDArray row(double[] values) {
@@ -335,7 +349,8 @@ final class Nd4jPass {
 
     /**
      * The additive score bias of a block's scheme as one row: MASKED where the mask hides key j from query i, and
-     * ALiBi's -m_h |i - j| ([heads * n * n] then, else [n * n]); null when nothing is added. One per scheme per pass.
+     * ALiBi's -m_h |i - j| ([heads * n * n] then, else [n * n]); null when nothing is added. One per scheme per pass, in
+     * the pass's workspace.
      */
     private INDArray bias(BlockScheme s) {
         boolean alibi = s.position() == PositionalEncoding.alibi;
@@ -348,7 +363,7 @@ final class Nd4jPass {
                     for (int u = 0; u < n; u++) m[(h * n + t) * n + u] = s.attention().allows(t, u, s.window()) ? Alibi.bias(slopes[h], t, u) : MASKED;
                 }
             }
-            return row(m);
+            return passWide(row(m));
         });
     }
 
@@ -460,7 +475,7 @@ final class Nd4jPass {
         if (kernels && (tanh || c.activation() == Activation.gelu)) {
             bc.h1 = Gemm.product(bc.mlpIn, false, param(fc1 + ".weight"), true);
             bc.a1 = Nd4j.createUninitialized(dt, bc.h1.shape());
-            bc.cdf = tanh ? null : Nd4j.createUninitialized(dt, bc.h1.shape());
+            bc.cdf = tanh || !training ? null : Nd4j.createUninitialized(dt, bc.h1.shape()); // Phi(h) for the backward only
             FusedKernels.biasGelu(bc.h1, param(fc1 + ".bias"), bc.a1, bc.cdf, tanh, threads);
             return;
         }

@@ -50,13 +50,13 @@ public final class ActivationKernel {
     }
 
     /**
-     * h [rows, f] += bias, then a = gelu(h); with exact GELU also cdf = Phi(h) for the backward (null for tanh). tanh
-     * chooses the tanh approximation.
+     * h [rows, f] += bias, then a = gelu(h); with exact GELU also cdf = Phi(h) for the backward (null for tanh, and
+     * where no backward follows). tanh chooses the tanh approximation.
      */
     public static void biasGelu(ByteBuffer h, ByteBuffer bias, ByteBuffer a, ByteBuffer cdf, int rows, int f, boolean tanh, int threads) {
         long n = (long) rows * f;
         MemorySegment sh = Native.segment(h, n, "h"), sb = Native.segment(bias, f, "bias"), sa = Native.segment(a, n, "a");
-        MemorySegment sc = tanh ? null : Native.segment(cdf, n, "cdf");
+        MemorySegment sc = tanh || cdf == null ? null : Native.segment(cdf, n, "cdf");
         int bound = S.loopBound(f);
         Parallel.forRange(rows, threads, (from, to, chunk) -> {
             for (int r = from; r < to; r++) {
@@ -70,7 +70,7 @@ public final class ActivationKernel {
                         x.mul(0.5f).mul(Native.tanh(tanhInner(x)).add(1f)).intoMemorySegment(sa, at, ORDER);
                     } else {
                         FloatVector c = phi(x);
-                        c.intoMemorySegment(sc, at, ORDER);
+                        if (sc != null) c.intoMemorySegment(sc, at, ORDER);
                         x.mul(c).intoMemorySegment(sa, at, ORDER);
                     }
                 }
@@ -82,7 +82,7 @@ public final class ActivationKernel {
                         sa.set(F, at, 0.5f * x * (1f + (float) Math.tanh(TANH_K * (x + TANH_C * x * x * x))));
                     } else {
                         float c = phi(x);
-                        sc.set(F, at, c);
+                        if (sc != null) sc.set(F, at, c);
                         sa.set(F, at, x * c);
                     }
                 }

@@ -52,4 +52,14 @@ public interface TransformerEngine {
     default double[][][] similarity(Tensor states, SimilarityKind kind) {
         return SelfSimilarity.perSequence(states, kind);
     }
+
+    /**
+     * The same matrices one sequence at a time, (matrix, sequence index) to each: the matrix may be one array the
+     * engine reuses, valid only during the call (copy what must outlive it). What Analysis streams through: the
+     * whole batch's matrices at once are b n^2 doubles, 268 MB per state at 8 x 2048 positions.
+     */
+    default void similarities(Tensor states, SimilarityKind kind, java.util.function.ObjIntConsumer<double[][]> each) {
+        double[][][] all = similarity(states, kind);
+        for (int s = 0; s < all.length; s++) each.accept(all[s], s);
+    }
 }

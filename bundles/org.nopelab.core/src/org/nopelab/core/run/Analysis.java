@@ -69,7 +69,13 @@ public final class Analysis {
                 if (monitor.isCancelled()) throw new RunCancelledException();
             });
             HiddenStates hs = capture.captured();
-            for (String n : names) acc.get(n).add(engine.similarity(hs.get(n), e.analysis().similarity()), hs.get(n));
+            for (String n : names) {
+                Accumulator a = acc.get(n);
+                Tensor states = hs.get(n);
+                // one sequence's matrix at a time: the batch's at once are b n^2 doubles per state
+                engine.similarities(states, e.analysis().similarity(), (m, s) -> a.addSequence(m, states.unitRoundoff()));
+                a.addBatch(states);
+            }
             for (int l = 1; l <= blocks.size(); l++) {
                 blocks.get(l - 1).add(capture.attention().get(Capture.probabilities(l)), capture.attention().get(Capture.scores(l)));
             }
@@ -145,21 +151,23 @@ public final class Analysis {
             pairs = new org.nopelab.core.probe.RelativeProbe.Pairs(e.dataSeed() ^ 0x9a125L); // the probed pairs, too
         }
 
-        /** One batch of a state: its similarity matrices (from the engine) and the states themselves. */
-        void add(double[][][] m, Tensor states) {
-            int n = m[0].length;
+        /** One sequence's similarity matrix (from the engine; not kept: it may be an array the engine reuses). */
+        void addSequence(double[][] s, double unitRoundoff) {
+            int n = s.length;
             if (sum == null) sum = new double[n][n];
-            for (double[][] s : m) {
-                for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
-                for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
-                if (e.analysis().order() && order.size() + orderSkipped < orderSequences(n)) {
-                    OrderRecovery.Score o = OrderRecovery.score(s, shuffles);
-                    if (o == null) orderSkipped++; // non-finite similarities: overflowed states
-                    else order.add(o);
-                }
-                if (e.analysis().probes() && pairs.sequences() < e.analysis().probeSamples()) pairs.add(s, states.unitRoundoff());
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) sum[i][j] += s[i][j];
+            for (AdjacencyScore score : perSequence.keySet()) perSequence.get(score).add(score.score(s));
+            if (e.analysis().order() && order.size() + orderSkipped < orderSequences(n)) {
+                OrderRecovery.Score o = OrderRecovery.score(s, shuffles);
+                if (o == null) orderSkipped++; // non-finite similarities: overflowed states
+                else order.add(o);
             }
-            count += m.length;
+            if (e.analysis().probes() && pairs.sequences() < e.analysis().probeSamples()) pairs.add(s, unitRoundoff);
+            count++;
+        }
+
+        /** One batch of a state, after its sequences' matrices: the states themselves (variance signal, probes). */
+        void addBatch(Tensor states) {
             variance.addAll(List.of(PositionSignals.variance(states)));
             if (e.analysis().probes() && probeSequences < e.analysis().probeSamples()) {
                 probeStates.add(states);

@@ -76,8 +76,11 @@ class GemmTest {
     void gramiansAreTheMirroredProducts(int count, int n, int d) {
         Nd4jContext.run(() -> {
             double[] h = random(count * n * d, 4);
-            double[][][] out = new double[count][n][n];
-            Gemm.gramians(Writes.doubles(h, (long) count * n, d), count, n, d, out);
+            double[][][] out = new double[count][][];
+            Gemm.gramians(Writes.doubles(h, (long) count * n, d), count, n, d, (m, s) -> {
+                out[s] = new double[n][];
+                for (int i = 0; i < n; i++) out[s][i] = m[i].clone();
+            });
             for (int s = 0; s < count; s++) {
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {

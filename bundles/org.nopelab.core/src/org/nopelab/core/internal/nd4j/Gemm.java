@@ -75,19 +75,21 @@ final class Gemm {
     }
 
     /**
-     * For each of the count row blocks of h (whole, float64, [count * n, d]), its lower triangle of H H^T into out[s]
-     * (mirrored to the full matrix): DSYRK, half the work of the product, the same float64 numbers.
+     * For each of the count row blocks of h (whole, float64, [count * n, d]), H H^T handed to each as one n x n matrix
+     * reused for every block: DSYRK's lower triangle (half the work of the product, the same float64 numbers),
+     * mirrored.
      */
-    static void gramians(INDArray h, int count, int n, int d, double[][][] out) {
+    static void gramians(INDArray h, int count, int n, int d, java.util.function.ObjIntConsumer<double[][]> each) {
         if (h.dataType() != DataType.DOUBLE || !Reads.isWhole(h)) throw new IllegalArgumentException("gramians take a whole float64 array");
         INDArray c = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, n}, 'c');
         DoublePointer hp = doubles(h), cp = doubles(c);
         java.nio.DoubleBuffer cb = c.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
+        double[][] m = new double[n][n];
         for (int s = 0; s < count; s++) {
             openblas_nolapack.cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, d, 1, new DoublePointer(hp).position((long) s * n * d), d, 0, cp, n);
-            double[][] m = out[s];
             for (int i = 0; i < n; i++) cb.get(i * n, m[i], 0, i + 1);
             mirror(m, n);
+            each.accept(m, s);
         }
     }
 

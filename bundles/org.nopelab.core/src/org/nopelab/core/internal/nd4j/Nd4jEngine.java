@@ -141,23 +141,32 @@ public final class Nd4jEngine implements TransformerEngine {
         }
     }
 
-    /**
-     * All sequences' similarity matrices as float64 Gram matrices of the (centred, normalised) states: the same
-     * numbers as the Java loops of SelfSimilarity (float64 throughout, the same rows from SelfSimilarity.rows), without
-     * their O(b n^2 d) scalar work. One DSYRK per sequence (half a product's work: the matrix is symmetric) into one
-     * n x n buffer, read into the result as it is made: no [b, n, n] native copy (268 MB per layer at T 2048).
-     */
+    /** Every sequence's matrix, each its own copy of what {@link #similarities} streams. */
     @Override
     public double[][][] similarity(Tensor states, SimilarityKind kind) {
-        int b = states.dim(0), n = states.dim(1), d = states.dim(2);
-        double[] h = org.nopelab.core.metrics.SelfSimilarity.rows(states, kind);
-        double[][][] out = new double[b][n][n];
-        Nd4jContext.run(() -> {
-            try (MemoryWorkspace ws = activate()) {
-                Gemm.gramians(Writes.doubles(h, (long) b * n, d), b, n, d, out);
-            }
+        double[][][] out = new double[states.dim(0)][][];
+        similarities(states, kind, (m, s) -> {
+            out[s] = new double[m.length][];
+            for (int i = 0; i < m.length; i++) out[s][i] = m[i].clone();
         });
         return out;
+    }
+
+    /**
+     * The similarity matrices as float64 Gram matrices of the (centred, normalised) states: the same numbers as the
+     * Java loops of SelfSimilarity (float64 throughout, the same rows from SelfSimilarity.rows), without their
+     * O(b n^2 d) scalar work. One DSYRK per sequence (half a product's work: the matrix is symmetric) into one n x n
+     * buffer, mirrored into one reused Java matrix: no [b, n, n] array on either side.
+     */
+    @Override
+    public void similarities(Tensor states, SimilarityKind kind, java.util.function.ObjIntConsumer<double[][]> each) {
+        int b = states.dim(0), n = states.dim(1), d = states.dim(2);
+        double[] h = org.nopelab.core.metrics.SelfSimilarity.rows(states, kind);
+        Nd4jContext.run(() -> {
+            try (MemoryWorkspace ws = activate()) {
+                Gemm.gramians(Writes.doubles(h, (long) b * n, d), b, n, d, each);
+            }
+        });
     }
 
     @Override

@@ -44,8 +44,9 @@ public class MatmulShapes {
     }
 
     public static void main(String[] args) {
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
+        int threads = Integer.getInteger("threads", 1);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
         int[][] shapes = {{1920, 256, 1024}, {1920, 1024, 256}, {1920, 64, 192}, {1920, 64, 256}};
         for (int[] s : shapes) {
             double ms = medianMs(Nd4j.rand(DataType.FLOAT, s[0], s[1]), Nd4j.rand(DataType.FLOAT, s[2], s[1]));

@@ -218,9 +218,10 @@ public final class Nd4jEngine implements TransformerEngine {
     static final String PASS = "nopelab-pass", BLOCK = "nopelab-block";
 
     /**
-     * Opens, inside the pass's workspace, the one a block of a forward pass without backward runs in: it holds one
-     * block's intermediates, the next block reuses its memory, and the block's output is leveraged to PASS. At T 1024
-     * the four blocks' intermediates held at once (activations, 1024-wide MLP hidden states) were ~600 MB.
+     * Opens, inside the pass's workspace, the one a block of a forward pass without backward (or a block of the
+     * backward pass) runs in: it holds one block's intermediates, the next block reuses its memory, and what outlives
+     * the block is leveraged to PASS. At T 1024 the four blocks' forward intermediates held at once (activations,
+     * 1024-wide MLP hidden states) were ~600 MB.
      */
     static MemoryWorkspace activateBlock() {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, BLOCK);

@@ -80,8 +80,12 @@ public final class AttentionKernel {
                     int g = Math.min(G, n - i0), loMin = sh.lo(i0), hiMax = sh.hi(i0 + g - 1);
                     for (int r = 0; r < G; r++) {
                         if (r < g) {
-                            MemorySegment.copy(sq, F, ((long) (s * n + i0 + r) * 3 * d + q0) * 4, qg[r], 0, hd);
-                            for (int c = 0; c < hd; c++) qg[r][c] *= sh.scale();
+                            long qAt = ((long) (s * n + i0 + r) * 3 * d + q0) * 4;
+                            int c = 0;
+                            for (; headVectors && c < hd; c += S.length()) {
+                                FloatVector.fromMemorySegment(S, sq, qAt + 4L * c, ORDER).mul(sh.scale()).intoArray(qg[r], c);
+                            }
+                            for (; c < hd; c++) qg[r][c] = sq.get(F, qAt + 4L * c) * sh.scale();
                         } else {
                             Arrays.fill(qg[r], 0f);
                         }
@@ -94,8 +98,7 @@ public final class AttentionKernel {
                         if (sp != null) MemorySegment.copy(rows[r], 0, sp, F, ((long) u * n + i) * n * 4, n); // hidden keys: 0
                     }
                     for (int r = g; r < G; r++) Arrays.fill(rows[r], 0f);
-                    weighted(rows, vs, loMin, hiMax, hd, headVectors, og);
-                    for (int r = 0; r < g; r++) MemorySegment.copy(og, r * hd, so, F, ((long) (s * n + i0 + r) * d + q0) * 4, hd);
+                    weighted(rows, vs, loMin, hiMax, hd, headVectors, og, so, ((long) (s * n + i0) * d + q0) * 4, 4L * d, g);
                 }
             }
         });
@@ -183,9 +186,12 @@ public final class AttentionKernel {
 
     /**
      * o_r = sum over keys lo..hi of rows[r][j] v_j for the G rows of a group (a row is 0 outside its own keys), vectors
-     * over the head's dimensions: one load of v_j serves G accumulators. vs is [n, head_dim], o is [G, head_dim].
+     * over the head's dimensions: one load of v_j serves G accumulators. vs is [n, head_dim]. The first g rows go to
+     * out at byte at + r * stride: stored from the accumulators (one small MemorySegment.copy per row was 6% of a
+     * paper-d64 analysis pass, JFR), through o ([G, head_dim] scratch) where head_dim is not whole vectors.
      */
-    private static void weighted(float[][] rows, float[] vs, int lo, int hi, int hd, boolean headVectors, float[] o) {
+    private static void weighted(float[][] rows, float[] vs, int lo, int hi, int hd, boolean headVectors, float[] o, MemorySegment out, long at,
+            long stride, int g) {
         float[] r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3];
         if (headVectors) {
             for (int c = 0; c < hd; c += S.length()) {
@@ -197,15 +203,17 @@ public final class AttentionKernel {
                     a2 = v.fma(FloatVector.broadcast(S, r2[j]), a2);
                     a3 = v.fma(FloatVector.broadcast(S, r3[j]), a3);
                 }
-                a0.intoArray(o, c);
-                a1.intoArray(o, hd + c);
-                a2.intoArray(o, 2 * hd + c);
-                a3.intoArray(o, 3 * hd + c);
+                long col = at + 4L * c;
+                a0.intoMemorySegment(out, col, ORDER);
+                if (g > 1) a1.intoMemorySegment(out, col + stride, ORDER);
+                if (g > 2) a2.intoMemorySegment(out, col + 2 * stride, ORDER);
+                if (g > 3) a3.intoMemorySegment(out, col + 3 * stride, ORDER);
             }
             return;
         }
         Arrays.fill(o, 0f);
         for (int r = 0; r < G; r++) for (int j = lo; j <= hi; j++) for (int c = 0; c < hd; c++) o[r * hd + c] += rows[r][j] * vs[j * hd + c];
+        for (int r = 0; r < g; r++) MemorySegment.copy(o, r * hd, out, F, at + r * stride, hd);
     }
 
     /**

@@ -178,17 +178,17 @@ public final class EngineBenchmark {
     }
 
     /**
-     * What the benchmark calls an analysis pass: a forward pass, then each layer's cosine matrices, as Analysis runs it
-     * (one sequence's matrix at a time)
-     * (the analysed states captured, every other one not copied out: PyTorch's side keeps references, which cost nothing).
+     * What the benchmark calls an analysis pass: a forward pass, then each layer's cosine matrices, as Analysis runs it:
+     * the analysed states captured (every other one not copied out; PyTorch's side keeps references, which cost
+     * nothing) and one sequence's matrix at a time.
      */
     private static Runnable analysisPass(TransformerEngine engine, Setup setup) {
         List<String> layers = HiddenStates.layerNames(setup.config().layers());
+        int positions = setup.batch().positions();
         return () -> {
             Capture capture = Capture.states(java.util.Set.copyOf(layers));
             engine.forward(setup.config(), setup.weights(), setup.batch().inputs(), capture, () -> {});
             for (String n : layers) { // each layer's mean matrix over the batch, as PyTorch's side computes it
-                int positions = setup.batch().positions();
                 double[][] mean = new double[positions][positions];
                 engine.similarities(capture.captured().get(n), SimilarityKind.cosine, (m, seq) -> {
                     for (int i = 0; i < positions; i++) for (int j = 0; j < positions; j++) mean[i][j] += m[i][j];

@@ -113,7 +113,7 @@ final class Nd4jPass {
                 int l = i + 1;
                 BlockCache bc = new BlockCache();
                 bc.scheme = c.block(i);
-                blocks.add(bc);
+                if (training) blocks.add(bc); // without a backward its arrays die with the block's workspace
                 if (pre) {
                     bc.ln1 = layerNorm(x, ModelWeights.block(i, "ln1"));
                     keep(HiddenStates.sub(l, "ln1"), bc.ln1.y);
@@ -174,8 +174,8 @@ final class Nd4jPass {
             }
         }
         if (total <= 0) throw new IllegalArgumentException("batch has no position with a positive loss weight");
-        INDArray target = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
-        INDArray weight = Nd4j.create(wts, new long[] {rows}, DataType.FLOAT).castTo(dt).divi(total);
+        INDArray target = Writes.floats(oneHot, rows, vocab).castTo(dt);
+        INDArray weight = Writes.floats(wts, rows).castTo(dt).divi(total);
         // log-softmax with the row max shifted out: finite for any logits
         INDArray shifted = output.subColumnVector(output.max(1));
         INDArray logSumExp = Transforms.log(Transforms.exp(shifted, true).sum(1), false);
@@ -217,7 +217,7 @@ final class Nd4jPass {
         INDArray x = Nd4j.pullRows(param("embed.weight"), 1, flat); // [b*n, d]
         INDArray pe = switch (c.pe()) {
             case learned -> param("pos_embed.weight").get(NDArrayIndex.interval(0, n), NDArrayIndex.all());
-            case sinusoidal -> Nd4j.create(Sinusoid.table(n, d), new long[] {n, d}, DataType.FLOAT).castTo(dt);
+            case sinusoidal -> Writes.floats(Sinusoid.table(n, d), n, d).castTo(dt);
             default -> null; // none, or a scheme that acts inside attention
         };
         if (pe != null) x = x.reshape(b, n * d).addiRowVector(pe.dup('c').reshape(1, n * d)).reshape(b * n, d);
@@ -228,7 +228,7 @@ final class Nd4jPass {
         int rows = b * n, vocab = c.vocabSize();
         float[] oneHot = new float[rows * vocab];
         for (int s = 0; s < b; s++) for (int t = 0; t < n; t++) oneHot[(s * n + t) * vocab + tokens[s][t]] = 1;
-        INDArray tokenOneHot = Nd4j.create(oneHot, new long[] {rows, vocab}, DataType.FLOAT).castTo(dt);
+        INDArray tokenOneHot = Writes.floats(oneHot, rows, vocab).castTo(dt);
         accumulate(g, "embed.weight", Gemm.product(tokenOneHot, true, dx, false)); // scatter-add rows by token id
         if (c.pe() == PositionalEncoding.learned) {
             INDArray perPosition = dx.reshape(b, n * d).sum(0).reshape(n, d);

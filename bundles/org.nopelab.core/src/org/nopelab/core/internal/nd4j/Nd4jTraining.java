@@ -86,16 +86,20 @@ final class Nd4jTraining implements Training {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
                 Map<String, INDArray> grads = Nd4jEngine.step(c, params, batch, dt, kernels, loss, predictions);
+                Map<String, INDArray> whole = new LinkedHashMap<>();
                 Map<String, Adam.Values> g = new LinkedHashMap<>();
-                for (String name : store.keySet()) g.put(name, values(Reads.whole(grads.get(name))));
+                for (String name : store.keySet()) {
+                    whole.put(name, Reads.whole(grads.get(name)));
+                    g.put(name, values(whole.get(name)));
+                }
                 double norm = Adam.norm(g.values());
                 if (!Double.isFinite(loss[0]) || !Double.isFinite(norm)) return new Step(loss[0], norm, predictions[0], false);
                 double scale = adam.clipScale(norm);
                 adam.next();
                 int threads = Nd4j.getEnvironment().maxThreads();
                 for (String name : store.keySet()) {
-                    INDArray p = store.get(name), grad = Reads.whole(grads.get(name));
-                    if (kernels) FusedKernels.adam(adam, p, m.get(name), v.get(name), grad, lr, scale, threads);
+                    INDArray p = store.get(name);
+                    if (kernels) FusedKernels.adam(adam, p, m.get(name), v.get(name), whole.get(name), lr, scale, threads);
                     else adam.update(values(p), values(m.get(name)), values(v.get(name)), g.get(name), lr, scale);
                 }
                 return new Step(loss[0], norm, predictions[0], true);

@@ -4,8 +4,13 @@
 Reads, from DIR: model.safetensors (NoPE Lab's model file: weights + architecture), batch.safetensors (inputs,
 targets; F32) and java.safetensors (NoPE Lab's hidden states, loss and gradients for that batch). Builds the
 same model with PyTorch modules (the reference model of the engine tests), checks that hidden states, loss and
-gradients agree, then times a training step (forward, backward, AdamW step) and an analysis pass (every hidden
-state + per-layer cosine-similarity matrices). Prints one JSON object.
+gradients agree, then serves timed runs of a training step (forward, backward, AdamW step) and of an analysis pass
+(every hidden state + per-layer cosine-similarity matrices), one per line read on stdin, so that NoPE Lab can take
+them in turn with its own runs (both sides then see the same load of a shared machine).
+
+Protocol, one JSON object per line on stdout: first {"torch", "threads", "agreement"}; then for each line "analysis"
+or "train" read, {"wall", "cpu"} of one run in ms (the first of each kind is preceded by untimed warm-up runs); for
+"done", {"blas", "core", "peak_rss_mb"}, and the process exits.
 """
 import ctypes
 import json
@@ -50,17 +55,15 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def median_ms(fn, warmup, repeats):
-    """Median wall time and the CPU time (all threads of the process) of that same run, in ms."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        times.append(((time.perf_counter() - t) * 1e3, (time.process_time() - c) * 1e3))
-    times.sort()
-    return times[len(times) // 2]
+def timed_ms(fn):
+    """Wall time and the CPU time (all threads of the process) of one run, in ms."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return {"wall": (time.perf_counter() - t) * 1e3, "cpu": (time.process_time() - c) * 1e3}
+
+
+def reply(obj):
+    print(json.dumps(obj), flush=True)
 
 
 def blas():
@@ -83,7 +86,7 @@ def blas():
 
 
 def main():
-    d, repeats, analysis_only = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "analysis"
+    d, analysis_only = sys.argv[1], sys.argv[2] == "analysis"
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     weights, meta = read_safetensors(f"{d}/model.safetensors")
     c = json.loads(meta["nopelab.model"])
@@ -126,13 +129,24 @@ def main():
         F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1)).backward()
         opt.step()
 
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "agreement": agree}
-    out["analysis_ms"], out["analysis_cpu_ms"] = median_ms(cosine_matrices, 2, repeats)
+    reply({"torch": torch.__version__, "threads": torch.get_num_threads(), "agreement": agree})
+    runs = {"analysis": (cosine_matrices, 2)}  # kind: (run, untimed warm-up runs)
     if not analysis_only:
-        out["train_ms"], out["train_cpu_ms"] = median_ms(train_step, 3, repeats)
-    out.update(blas())
-    out["peak_rss_mb"] = peak_rss_mb()
-    print(json.dumps(out))
+        runs["train"] = (train_step, 3)
+    warm = set()
+    for line in sys.stdin:
+        kind = line.strip()
+        if kind == "done":
+            break
+        if kind not in runs:
+            raise SystemExit(f"pytorch_bench: unknown request {kind!r}; expected one of {sorted(runs)} or done")
+        fn, warmup = runs[kind]
+        if kind not in warm:
+            for _ in range(warmup):
+                fn()
+            warm.add(kind)
+        reply(timed_ms(fn))
+    reply({**blas(), "peak_rss_mb": peak_rss_mb()})
 
 
 if __name__ == "__main__":

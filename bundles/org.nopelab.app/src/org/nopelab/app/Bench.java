@@ -2,7 +2,6 @@ package org.nopelab.app;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -18,12 +17,11 @@ import org.nopelab.core.bench.EngineBenchmark.Size;
 import org.nopelab.core.bench.EngineBenchmark;
 import org.nopelab.core.engines.Engines;
 import org.nopelab.core.io.AtomicFolder;
-import org.nopelab.core.io.Json;
 
 /**
  * `nopelab bench`: NoPE Lab's engine against PyTorch on the CPU of this machine, same weights and batch. For
  * each size it first checks that both compute the same hidden states, loss and gradients (no ratio is
- * reported otherwise), then times both and prints one table: median training step and analysis pass, peak
+ * reported otherwise), then times both, PyTorch's runs in turn with ours, and prints one table: median training step and analysis pass, peak
  * RSS, achieved GFLOP/s and the ratio NoPE Lab / PyTorch (below 1 = NoPE Lab is faster).
  */
 final class Bench {
@@ -45,40 +43,49 @@ final class Bench {
         Path work = Files.createTempDirectory("nopelab-bench");
         Map<String, String> engine = Engines.standard().versions();
         String ours = "NoPE Lab: ND4J " + engine.get("backend") + ", BLAS kernels " + engine.get("blas_core") + ", fused kernels " + engine.get("kernels"), theirs = "";
-        for (Size s : sizes) {
-            out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads, %d thread(s)%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads(),
-                    Math.max(threads, 1));
-            EngineBenchmark.Setup setup = EngineBenchmark.setup(s);
-            Path dir = work.resolve(s.name());
-            EngineBenchmark.prepare(s, setup, dir);
-            JsonNode torch = pytorch(python, pytorchScript, dir, repeats, s.analysisOnly(), threads, err);
-            theirs = "PyTorch " + torch.path("torch").asText() + ": " + torch.path("blas").asText() + ", kernels " + torch.path("core").asText();
-            JsonNode agree = torch.path("agreement");
-            double states = agree.path("hidden_states").asDouble(Double.NaN);
-            double loss = agree.path("loss").asDouble(0), grads = agree.path("gradients").asDouble(0);
-            boolean same = states < STATES_TOL && loss < LOSS_TOL && grads < GRADIENTS_TOL;
-            String agreement = String.format("%.1e, %s, %s%s", states, s.analysisOnly() ? "-" : String.format("%.1e", loss),
-                    s.analysisOnly() ? "-" : String.format("%.1e", grads), same ? "" : " **DISAGREE: no ratio**");
-            EngineBenchmark.Timing java = EngineBenchmark.time(s, setup, repeats);
-            EngineBenchmark.Ms ptTrain = ms(torch, "train"), ptAnalysis = ms(torch, "analysis");
-            double ptRss = torch.path("peak_rss_mb").asDouble();
-            String row = String.format("| %s | %d | %s | %s | %s | %s | %.0f / %.0f | %s | %s | %s |", s.name(), Math.max(threads, 1),
-                    s.analysisOnly() ? "-" : pair(java.train(), ptTrain), s.analysisOnly() ? "-" : ratios(same, java.train(), ptTrain),
-                    pair(java.analysis(), ptAnalysis), ratios(same, java.analysis(), ptAnalysis),
-                    java.peakRssMb(), ptRss, ratio(same, java.peakRssMb(), ptRss),
-                    s.analysisOnly() ? "-" : String.format("%.1f / %.1f", s.trainFlops() / java.train().wall() / 1e6, s.trainFlops() / ptTrain.wall() / 1e6),
-                    agreement);
-            out.println(row);
-            rows.add(row);
-            if (profile) { // where the time goes, beside the table: TABLE.SIZE.profile.txt
-                String p = EngineBenchmark.profile(s, setup);
-                Path file = table.resolveSibling(table.getFileName().toString().replaceFirst("\\.md$", "") + "." + s.name() + ".profile.txt");
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                AtomicFolder.writeString(file, p + "\n");
-                out.println("profile: " + file.toAbsolutePath());
+        try {
+            for (Size s : sizes) {
+                out.printf("%s: B %d x T %d, d_model %d, %d layers, %d heads, %d thread(s)%n", s.name(), s.batch(), s.positions(), s.dModel(), s.layers(), s.heads(),
+                        Math.max(threads, 1));
+                EngineBenchmark.Setup setup = EngineBenchmark.setup(s);
+                Path dir = work.resolve(s.name());
+                EngineBenchmark.prepare(s, setup, dir);
+                JsonNode hello, last;
+                EngineBenchmark.Timing java;
+                try (PyTorchSide torch = PyTorchSide.start(python, pytorchScript, dir, s.analysisOnly(), threads)) {
+                    hello = torch.hello();
+                    java = EngineBenchmark.time(s, setup, repeats, torch); // its runs in turn with ours
+                    last = torch.finish();
+                }
+                theirs = "PyTorch " + hello.path("torch").asText() + ": " + last.path("blas").asText() + ", kernels " + last.path("core").asText();
+                JsonNode agree = hello.path("agreement");
+                double states = agree.path("hidden_states").asDouble(Double.NaN);
+                double loss = agree.path("loss").asDouble(0), grads = agree.path("gradients").asDouble(0);
+                boolean same = states < STATES_TOL && loss < LOSS_TOL && grads < GRADIENTS_TOL;
+                String agreement = String.format("%.1e, %s, %s%s", states, s.analysisOnly() ? "-" : String.format("%.1e", loss),
+                        s.analysisOnly() ? "-" : String.format("%.1e", grads), same ? "" : " **DISAGREE: no ratio**");
+                EngineBenchmark.Ms ptTrain = java.rivalTrain(), ptAnalysis = java.rivalAnalysis();
+                double ptRss = last.path("peak_rss_mb").asDouble();
+                String row = String.format("| %s | %d | %s | %s | %s | %s | %.0f / %.0f | %s | %s | %s |", s.name(), Math.max(threads, 1),
+                        s.analysisOnly() ? "-" : pair(java.train(), ptTrain), s.analysisOnly() ? "-" : ratios(same, java.train(), ptTrain),
+                        pair(java.analysis(), ptAnalysis), ratios(same, java.analysis(), ptAnalysis),
+                        java.peakRssMb(), ptRss, ratio(same, java.peakRssMb(), ptRss),
+                        s.analysisOnly() ? "-" : String.format("%.1f / %.1f", s.trainFlops() / java.train().wall() / 1e6, s.trainFlops() / ptTrain.wall() / 1e6),
+                        agreement);
+                out.println(row);
+                rows.add(row);
+                if (profile) { // where the time goes, beside the table: TABLE.SIZE.profile.txt
+                    String p = EngineBenchmark.profile(s, setup);
+                    Path file = table.resolveSibling(table.getFileName().toString().replaceFirst("\\.md$", "") + "." + s.name() + ".profile.txt");
+                    Files.createDirectories(file.toAbsolutePath().getParent());
+                    AtomicFolder.writeString(file, p + "\n");
+                    out.println("profile: " + file.toAbsolutePath());
+                }
             }
+        } finally {
+            AtomicFolder.deleteTree(work); // the model, batch and states handed to PyTorch: hundreds of MB at the long sizes
         }
-        String header = String.format("NoPE Lab engine benchmark, %s, %s, median of %d after warm-up%n%n- %s%n- %s%n%n",
+        String header = String.format("NoPE Lab engine benchmark, %s, %s, median of %d after warm-up, NoPE Lab's and PyTorch's runs taken in turn%n%n- %s%n- %s%n%n",
                 LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16), cpu(), repeats, ours, theirs);
         // an existing table gets these rows appended: ./nopelab bench runs each size in a fresh process, so
         // one size's peak memory (ND4J keeps its workspaces) does not count against the next
@@ -89,10 +96,6 @@ final class Bench {
         AtomicFolder.writeString(table, text);
         out.println("table: " + table.toAbsolutePath());
         return HeadlessApplication.OK;
-    }
-
-    private static EngineBenchmark.Ms ms(JsonNode torch, String what) {
-        return new EngineBenchmark.Ms(torch.path(what + "_ms").asDouble(Double.NaN), torch.path(what + "_cpu_ms").asDouble(Double.NaN));
     }
 
     private static String pair(EngineBenchmark.Ms ours, EngineBenchmark.Ms theirs) {
@@ -107,23 +110,6 @@ final class Bench {
         if (!same) return "-";
         if (Double.isNaN(ours) || Double.isNaN(theirs)) return "-";
         return String.format("%.2f", ours / theirs);
-    }
-
-    private static JsonNode pytorch(String python, Path script, Path dir, int repeats, boolean analysisOnly, int threads, PrintStream err)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), dir.toString(), String.valueOf(repeats), analysisOnly ? "analysis" : "train");
-        EngineBenchmark.pytorchEnvironment(threads).forEach(pb.environment()::put);
-        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the benchmark needs python3 with PyTorch (apt-get install python3-torch libopenblas0-openmp): " + e.getMessage());
-        }
-        String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IllegalArgumentException("the PyTorch side failed (exit " + p.exitValue() + "); see its messages above");
-        String[] lines = stdout.strip().split("\n");
-        return Json.MAPPER.readTree(lines[lines.length - 1]);
     }
 
     private static String cpu() {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,5 +36,21 @@ class EngineBenchmarkTest {
         var java = Safetensors.read(tmp.resolve("java.safetensors")).tensors();
         assertTrue(java.containsKey("state.layer0") && java.containsKey("state.layer1") && java.containsKey("loss"));
         assertEquals(setup.weights().all().size(), java.keySet().stream().filter(k -> k.startsWith("grad.")).count(), "a gradient per parameter");
+    }
+
+    @Test
+    void rivalRunsAreTakenInTurnWithOursAndTheMedianRunIsReported() {
+        AtomicInteger ours = new AtomicInteger();
+        List<Integer> oursSeenByRival = new ArrayList<>();
+        double[] rivalWalls = {5, 1, 3, 9, 4};
+        EngineBenchmark.Ms[] medians = EngineBenchmark.medianMs(2, rivalWalls.length, ours::incrementAndGet, () -> {
+            oursSeenByRival.add(ours.get());
+            double wall = rivalWalls[oursSeenByRival.size() - 1];
+            return new EngineBenchmark.Ms(wall, 10 * wall);
+        });
+        int warmUps = ours.get() - rivalWalls.length;
+        assertTrue(warmUps >= 2, "warm-up runs of ours come first, untimed");
+        for (int k = 0; k < rivalWalls.length; k++) assertEquals(warmUps + k + 1, oursSeenByRival.get(k), "one rival run after each of ours");
+        assertEquals(new EngineBenchmark.Ms(4, 40), medians[1], "the rival's median run, its CPU time with it");
     }
 }

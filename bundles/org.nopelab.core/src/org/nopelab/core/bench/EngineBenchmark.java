@@ -137,30 +137,45 @@ public final class EngineBenchmark {
 
     /**
      * Median wall times in ms over repeats after warm-up, the process CPU time of those same runs (every thread:
-     * on a shared machine wall time grows with the neighbours' load, CPU time much less), and the peak RSS.
+     * on a shared machine wall time grows with the neighbours' load, CPU time much less), and the peak RSS; the
+     * rival's medians of its runs interleaved with these (NONE without a rival).
      */
-    public record Timing(Ms train, Ms analysis, double peakRssMb) {}
+    public record Timing(Ms train, Ms analysis, double peakRssMb, Ms rivalTrain, Ms rivalAnalysis) {}
 
     /** One timed run: wall and process CPU milliseconds. */
     public record Ms(double wall, double cpu) {
         public static final Ms NONE = new Ms(Double.NaN, Double.NaN);
     }
 
-    public static Timing time(Size s, Setup setup, int repeats) {
+    /**
+     * The other side of the comparison (PyTorch's process), timed in turn with NoPE Lab: one of its runs after each
+     * of ours, so that both sides' medians come from the same minutes of a shared machine. Run one after the other,
+     * the two sides saw different neighbours: PyTorch's own median moved 30% and more between runs of the same size
+     * (718 / 826 / 964 ms for paper-d256 within an hour, measured), more than the gaps being measured. Each side warms
+     * up on its own before the first timed run of a kind.
+     */
+    public interface Rival {
+        Ms analysis();
+
+        Ms train();
+    }
+
+    /** Our timings and, with a rival (null: none), its timings taken in turn with ours. */
+    public static Timing time(Size s, Setup setup, int repeats, Rival rival) {
         TransformerEngine engine = Engines.standard();
         // give back what earlier sizes left on the heap (G1 shrinks the heap on a full GC), then start the peak here
         System.gc();
         System.gc();
         PeakRss.reset();
-        Ms analysis = medianMs(2, repeats, analysisPass(engine, setup));
-        Ms train = Ms.NONE;
+        Ms[] analysis = medianMs(2, repeats, analysisPass(engine, setup), rival == null ? null : rival::analysis);
+        Ms[] train = {Ms.NONE, Ms.NONE};
         if (!s.analysisOnly()) {
             // a training step as training runs it: the engine's session, parameters and moments held in the engine
             try (Training session = engine.train(setup.config(), setup.weights(), setup.experiment().train().adam(), Map.of(), 0)) {
-                train = medianMs(3, repeats, () -> session.step(setup.batch(), setup.experiment().train().lr()));
+                train = medianMs(3, repeats, () -> session.step(setup.batch(), setup.experiment().train().lr()), rival == null ? null : rival::train);
             }
         }
-        return new Timing(train, analysis, PeakRss.mb());
+        return new Timing(train[0], analysis[0], PeakRss.mb(), train[1], analysis[1]);
     }
 
     /** ND4J's op profile of one analysis pass and, unless the size is analysis-only, of one training step (after a warm-up). */
@@ -205,18 +220,26 @@ public final class EngineBenchmark {
      */
     static final long WARM_UP_NANOS = 3_000_000_000L;
 
-    private static Ms medianMs(int warmup, int repeats, Runnable body) {
+    /** Our median and, with a rival, its median over runs taken in turn with ours: {ours, theirs (NONE without)}. */
+    static Ms[] medianMs(int warmup, int repeats, Runnable body, java.util.function.Supplier<Ms> rival) {
         long start = System.nanoTime();
         for (int k = 0; k < warmup || System.nanoTime() - start < WARM_UP_NANOS; k++) body.run();
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        List<Ms> ms = new ArrayList<>();
+        List<Ms> ours = new ArrayList<>(), theirs = new ArrayList<>();
         for (int k = 0; k < repeats; k++) {
             long t = System.nanoTime(), c = os.getProcessCpuTime();
             body.run();
-            ms.add(new Ms((System.nanoTime() - t) / 1e6, (os.getProcessCpuTime() - c) / 1e6));
+            ours.add(new Ms((System.nanoTime() - t) / 1e6, (os.getProcessCpuTime() - c) / 1e6));
+            if (rival != null) theirs.add(rival.get());
         }
-        ms.sort(java.util.Comparator.comparingDouble(Ms::wall));
-        return ms.get(ms.size() / 2);
+        return new Ms[] {median(ours), rival == null ? Ms.NONE : median(theirs)};
+    }
+
+    /** The run with the median wall time (its CPU time with it: the two belong to one run). */
+    static Ms median(List<Ms> runs) {
+        List<Ms> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(Ms::wall));
+        return sorted.get(sorted.size() / 2);
     }
 
     private static Tensor ints(int[][] rows) {

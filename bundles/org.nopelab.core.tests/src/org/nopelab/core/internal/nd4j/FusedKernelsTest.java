@@ -1,5 +1,6 @@
 package org.nopelab.core.internal.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -135,6 +136,9 @@ class FusedKernelsTest {
             ByteBuffer bd = floats(dy);
             ActivationKernel.geluBackward(bh, bc, bd, rows, f, tanh, threads);
             close(dh, read(bd, x.length), 1e-6, (tanh ? "tanh" : "erf") + " gelu'");
+            ByteBuffer inPlace = floats(x); // a pass without backward: a written over h, no cdf
+            ActivationKernel.biasGelu(inPlace, floats(bias), inPlace, null, rows, f, tanh, threads);
+            assertArrayEquals(read(ba, x.length), read(inPlace, x.length), (tanh ? "tanh" : "erf") + " gelu in place: the same values as into a separate array");
         }
     }
 

@@ -480,7 +480,8 @@ final class Nd4jPass {
         boolean tanh = c.activation() == Activation.gelu_tanh;
         if (kernels && (tanh || c.activation() == Activation.gelu)) {
             bc.h1 = Gemm.product(bc.mlpIn, false, param(fc1 + ".weight"), true);
-            bc.a1 = Nd4j.createUninitialized(dt, bc.h1.shape());
+            // without a backward h is not read again: a takes its place in its buffer (half the memory traffic)
+            bc.a1 = training ? Nd4j.createUninitialized(dt, bc.h1.shape()) : bc.h1;
             bc.cdf = tanh || !training ? null : Nd4j.createUninitialized(dt, bc.h1.shape()); // Phi(h) for the backward only
             FusedKernels.biasGelu(bc.h1, param(fc1 + ".bias"), bc.a1, bc.cdf, tanh, threads);
             return;

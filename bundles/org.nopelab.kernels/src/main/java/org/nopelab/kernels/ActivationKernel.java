@@ -56,12 +56,15 @@ public final class ActivationKernel {
 
     /**
      * h [rows, f] += bias, then a = gelu(h); with exact GELU also cdf = Phi(h) for the backward (null for tanh, and
-     * where no backward follows). tanh chooses the tanh approximation.
+     * where no backward follows). tanh chooses the tanh approximation. a may be h's own buffer (a pass without
+     * backward): then a replaces h + bias, which is not kept. The kernel is memory-bound (two threads ran it no
+     * faster than one): reading h and writing a in place moves half the bytes of h read, h written and a written.
      */
     public static void biasGelu(ByteBuffer h, ByteBuffer bias, ByteBuffer a, ByteBuffer cdf, int rows, int f, boolean tanh, int threads) {
         long n = (long) rows * f;
         MemorySegment sh = Native.segment(h, n, "h"), sb = Native.segment(bias, f, "bias"), sa = Native.segment(a, n, "a");
         MemorySegment sc = tanh || cdf == null ? null : Native.segment(cdf, n, "cdf");
+        boolean keepH = sh.address() != sa.address();
         int bound = S.loopBound(f);
         Parallel.forRange(rows, threads, (from, to, chunk) -> {
             for (int r = from; r < to; r++) {
@@ -70,7 +73,7 @@ public final class ActivationKernel {
                 for (; i < bound; i += S.length()) {
                     long at = base + 4L * i;
                     FloatVector x = FloatVector.fromMemorySegment(S, sh, at, ORDER).add(FloatVector.fromMemorySegment(S, sb, 4L * i, ORDER));
-                    x.intoMemorySegment(sh, at, ORDER);
+                    if (keepH) x.intoMemorySegment(sh, at, ORDER);
                     if (tanh) {
                         x.mul(0.5f).mul(Native.tanh(tanhInner(x)).add(1f)).intoMemorySegment(sa, at, ORDER);
                     } else {
@@ -82,7 +85,7 @@ public final class ActivationKernel {
                 for (; i < f; i++) {
                     long at = base + 4L * i;
                     float x = sh.get(F, at) + sb.getAtIndex(F, i);
-                    sh.set(F, at, x);
+                    if (keepH) sh.set(F, at, x);
                     if (tanh) {
                         sa.set(F, at, 0.5f * x * (1f + (float) Math.tanh(TANH_K * (x + TANH_C * x * x * x))));
                     } else {

@@ -52,15 +52,30 @@ public final class Nd4jEngine implements TransformerEngine {
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
     private static int launchThreads = -1;
+    /** The engine's threads (fused kernels, Adam, the kernels' share of a pass); 0 until first asked. */
+    private static volatile int engineThreads;
 
-    /** Threads of ND4J's native loops and of BLAS; n <= 0 restores what the process started with. */
+    /**
+     * Threads of the fused kernels, of ND4J's native loops and of BLAS; n <= 0 restores what the process started
+     * with (OMP_NUM_THREADS). The engine keeps its own count: ND4J's Environment.setMaxThreads changes nothing
+     * (maxThreads() still answers the launch value), so `bench --threads 2` and the workbench's thread setting ran
+     * every fused kernel on one thread while BLAS ran on two (no kernel thread was ever started, JFR's thread
+     * events, measured).
+     */
     public static synchronized void threads(int n) {
         Nd4jContext.run(() -> {
-            if (launchThreads < 0) launchThreads = Nd4j.getEnvironment().maxThreads();
+            if (launchThreads < 0) launchThreads = Math.max(1, Nd4j.getEnvironment().maxThreads());
             int t = n > 0 ? n : launchThreads;
             Nd4j.getEnvironment().setMaxThreads(t);
             Nd4j.factory().blas().setMaxThreads(t);
+            engineThreads = t;
         });
+    }
+
+    /** The engine's threads now: the last {@link #threads(int)} setting, else the launch setting. */
+    static int threads() {
+        if (engineThreads == 0) threads(0);
+        return engineThreads;
     }
 
     /**
@@ -115,7 +130,7 @@ public final class Nd4jEngine implements TransformerEngine {
             Map<String, String> v = new LinkedHashMap<>();
             v.put("nd4j", version());
             v.put("backend", Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.dataType());
-            v.put("engine_threads", String.valueOf(Nd4j.getEnvironment().maxThreads()));
+            v.put("engine_threads", String.valueOf(threads()));
             v.put("blas_threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
             v.put("blas_core", org.nopelab.nd4j.BlasCore.describe());
             v.put("kernels", kernels ? KernelSupport.describe() : dt == DataType.DOUBLE ? "ND4J ops (float64)"

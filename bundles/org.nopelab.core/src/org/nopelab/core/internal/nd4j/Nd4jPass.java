@@ -78,11 +78,16 @@ final class Nd4jPass {
         this.b = tokens.length;
         this.n = tokens[0].length;
         this.d = c.dModel();
-        this.threads = (long) b * n * d >= PARALLEL_VALUES ? Nd4j.getEnvironment().maxThreads() : 1;
+        this.threads = (long) b * n * d >= PARALLEL_VALUES ? Nd4jEngine.threads() : 1;
         this.heads = c.heads();
         this.hd = c.headDim();
         this.pre = c.layerNorm() == LayerNormPlacement.pre;
         this.post = c.layerNorm() == LayerNormPlacement.post;
+    }
+
+    /** The threads this pass's kernels run on. */
+    int threads() {
+        return threads;
     }
 
     /** LayerNorm output with what its backward needs. */

@@ -96,7 +96,7 @@ final class Nd4jTraining implements Training {
                 if (!Double.isFinite(loss[0]) || !Double.isFinite(norm)) return new Step(loss[0], norm, predictions[0], false);
                 double scale = adam.clipScale(norm);
                 adam.next();
-                int threads = Nd4j.getEnvironment().maxThreads();
+                int threads = Nd4jEngine.threads();
                 for (String name : store.keySet()) {
                     INDArray p = store.get(name);
                     if (kernels) FusedKernels.adam(adam, p, m.get(name), v.get(name), whole.get(name), lr, scale, threads);

@@ -30,7 +30,7 @@ final class Bench {
 
     private Bench() {}
 
-    static int run(String python, Path pytorchScript, List<String> sizeNames, int repeats, int threads, Path table, boolean profile, PrintStream out, PrintStream err)
+    static int run(String python, Path pytorchScript, List<String> sizeNames, int repeats, int threads, Path table, boolean profile, PrintStream out)
             throws IOException, InterruptedException {
         List<Size> sizes = EngineBenchmark.SIZES.stream().filter(s -> sizeNames.isEmpty() || sizeNames.contains(s.name())).toList();
         if (sizes.isEmpty()) throw new IllegalArgumentException("no such size; sizes: " + EngineBenchmark.SIZES.stream().map(Size::name).toList());

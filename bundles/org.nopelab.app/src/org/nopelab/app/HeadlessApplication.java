@@ -313,7 +313,7 @@ public final class HeadlessApplication implements IApplication {
         String stamp = ResultWriter.timestamp();
         try {
             return Bench.run(opts.getOrDefault("--python", "python3"), Path.of(script), Bench.list(opts.get("--sizes")), Integer.parseInt(opts.getOrDefault("--repeats", "5")),
-                    Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), profile, out, err);
+                    Integer.parseInt(opts.getOrDefault("--threads", "0")), Path.of(opts.getOrDefault("--table", "results/bench-" + stamp + ".md")), profile, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CANCELLED;

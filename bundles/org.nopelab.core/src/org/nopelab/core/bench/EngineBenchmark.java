@@ -138,7 +138,7 @@ public final class EngineBenchmark {
     /**
      * Median wall times in ms over repeats after warm-up, the process CPU time of those same runs (every thread:
      * on a shared machine wall time grows with the neighbours' load, CPU time much less), and the peak RSS; the
-     * rival's medians of its runs interleaved with these (NONE without a rival).
+     * rival's medians of its runs interleaved with these.
      */
     public record Timing(Ms train, Ms analysis, double peakRssMb, Ms rivalTrain, Ms rivalAnalysis) {}
 
@@ -160,19 +160,19 @@ public final class EngineBenchmark {
         Ms train();
     }
 
-    /** Our timings and, with a rival (null: none), its timings taken in turn with ours. */
+    /** Our timings and the rival's, its runs taken in turn with ours. */
     public static Timing time(Size s, Setup setup, int repeats, Rival rival) {
         TransformerEngine engine = Engines.standard();
         // give back what earlier sizes left on the heap (G1 shrinks the heap on a full GC), then start the peak here
         System.gc();
         System.gc();
         PeakRss.reset();
-        Ms[] analysis = medianMs(2, repeats, analysisPass(engine, setup), rival == null ? null : rival::analysis);
+        Ms[] analysis = medianMs(2, repeats, analysisPass(engine, setup), rival::analysis);
         Ms[] train = {Ms.NONE, Ms.NONE};
         if (!s.analysisOnly()) {
             // a training step as training runs it: the engine's session, parameters and moments held in the engine
             try (Training session = engine.train(setup.config(), setup.weights(), setup.experiment().train().adam(), Map.of(), 0)) {
-                train = medianMs(3, repeats, () -> session.step(setup.batch(), setup.experiment().train().lr()), rival == null ? null : rival::train);
+                train = medianMs(3, repeats, () -> session.step(setup.batch(), setup.experiment().train().lr()), rival::train);
             }
         }
         return new Timing(train[0], analysis[0], PeakRss.mb(), train[1], analysis[1]);
@@ -220,7 +220,7 @@ public final class EngineBenchmark {
      */
     static final long WARM_UP_NANOS = 3_000_000_000L;
 
-    /** Our median and, with a rival, its median over runs taken in turn with ours: {ours, theirs (NONE without)}. */
+    /** Our median and the rival's, over runs taken in turn with ours: {ours, theirs}. */
     static Ms[] medianMs(int warmup, int repeats, Runnable body, java.util.function.Supplier<Ms> rival) {
         long start = System.nanoTime();
         for (int k = 0; k < warmup || System.nanoTime() - start < WARM_UP_NANOS; k++) body.run();
@@ -230,9 +230,9 @@ public final class EngineBenchmark {
             long t = System.nanoTime(), c = os.getProcessCpuTime();
             body.run();
             ours.add(new Ms((System.nanoTime() - t) / 1e6, (os.getProcessCpuTime() - c) / 1e6));
-            if (rival != null) theirs.add(rival.get());
+            theirs.add(rival.get());
         }
-        return new Ms[] {median(ours), rival == null ? Ms.NONE : median(theirs)};
+        return new Ms[] {median(ours), median(theirs)};
     }
 
     /** The run with the median wall time (its CPU time with it: the two belong to one run). */

@@ -45,6 +45,20 @@ public final class Capture {
         return new Capture(states, true, alsoScores);
     }
 
+    /**
+     * An empty capture with this one's request, for a part of the batch that an engine runs on its own (the
+     * sequences are independent in a forward pass); {@link #join} puts the parts back together in batch order.
+     */
+    public Capture part() {
+        return new Capture(states, probabilities, scores);
+    }
+
+    /** Takes the parts' states and attention, each joined along the sequence axis in the parts' order. */
+    public void join(java.util.List<Capture> parts) {
+        for (String name : parts.get(0).captured.all().keySet()) state(name, Tensor.concat(parts.stream().map(p -> p.captured.get(name)).toList(), Integer.MAX_VALUE));
+        for (String name : parts.get(0).attention.all().keySet()) attention.put(name, Tensor.concat(parts.stream().map(p -> p.attention.get(name)).toList(), Integer.MAX_VALUE));
+    }
+
     public boolean wants(String state) {
         return states.test(state);
     }

@@ -31,18 +31,23 @@ public final class SelfSimilarity {
      * batched matmul takes the same rows.
      */
     public static double[] rows(Tensor states, SimilarityKind kind) {
-        int rows = states.dim(0) * states.dim(1), d = states.dim(2);
+        return rows(states, kind, 0, states.dim(0));
+    }
+
+    /** The rows of sequences [from, to) only, [(to - from) * positions * width]. */
+    public static double[] rows(Tensor states, SimilarityKind kind, int from, int to) {
+        int n = states.dim(1), d = states.dim(2), rows = (to - from) * n, first = from * n * d;
         double[] h = new double[rows * d];
         for (int r = 0; r < rows; r++) {
-            int at = r * d;
+            int at = r * d, src = first + at;
             double mean = 0;
             if (kind == SimilarityKind.pearson) {
-                for (int k = 0; k < d; k++) mean += states.at(at + k);
+                for (int k = 0; k < d; k++) mean += states.at(src + k);
                 mean /= d;
             }
             double sq = 0;
             for (int k = 0; k < d; k++) {
-                double v = states.at(at + k) - mean;
+                double v = states.at(src + k) - mean;
                 h[at + k] = v;
                 sq += v * v;
             }

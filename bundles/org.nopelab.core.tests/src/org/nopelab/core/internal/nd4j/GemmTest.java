@@ -71,16 +71,20 @@ class GemmTest {
         });
     }
 
-    @ParameterizedTest(name = "{0} sequences x {1} positions x {2}")
-    @CsvSource({"3,7,5", "2,70,9", "1,1,4"})
-    void gramiansAreTheMirroredProducts(int count, int n, int d) {
+    @ParameterizedTest(name = "{0} sequences x {1} positions x {2}, fresh matrices {3}")
+    @CsvSource({"3,7,5,false", "2,70,9,false", "1,1,4,false", "3,7,5,true"})
+    void gramiansAreTheMirroredProducts(int count, int n, int d, boolean fresh) {
         Nd4jContext.run(() -> {
             double[] h = random(count * n * d, 4);
             double[][][] out = new double[count][][];
-            Gemm.gramians(Writes.doubles(h, (long) count * n, d), count, n, d, (m, s) -> {
-                out[s] = new double[n][];
-                for (int i = 0; i < n; i++) out[s][i] = m[i].clone();
+            java.util.Set<double[][]> handed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            Gemm.gramians(Writes.doubles(h, (long) count * n, d), count, n, d, fresh, (m, s) -> {
+                handed.add(m);
+                // a reused matrix is only valid until the next one: copied; a fresh one is kept as handed
+                out[s] = fresh ? m : new double[n][];
+                for (int i = 0; i < n && !fresh; i++) out[s][i] = m[i].clone();
             });
+            assertEquals(fresh ? count : 1, handed.size(), "matrices handed on");
             for (int s = 0; s < count; s++) {
                 for (int i = 0; i < n; i++) {
                     for (int j = 0; j < n; j++) {

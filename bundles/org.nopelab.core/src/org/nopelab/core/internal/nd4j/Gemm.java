@@ -24,6 +24,16 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Gemm {
     private Gemm() {}
 
+    /** BLAS's threads for the whole process (OpenBLAS's own setter where it can be reached, else ND4J's). */
+    static void threads(int n) {
+        if (!org.nopelab.nd4j.BlasCore.threads(n)) Nd4j.factory().blas().setMaxThreads(n);
+    }
+
+    /** BLAS's threads now. */
+    static int threads() {
+        return org.nopelab.nd4j.BlasCore.threads().orElseGet(() -> Nd4j.factory().blas().getMaxThreads());
+    }
+
     /** a (transposed if ta) times b (transposed if tb): [m, k] x [k, n] -> a fresh [m, n] in the current workspace. */
     static INDArray product(INDArray a, boolean ta, INDArray b, boolean tb) {
         return product(a, ta, b, tb, null);
@@ -75,17 +85,18 @@ final class Gemm {
     }
 
     /**
-     * For each of the count row blocks of h (whole, float64, [count * n, d]), H H^T handed to each as one n x n matrix
-     * reused for every block: DSYRK's lower triangle (half the work of the product, the same float64 numbers),
-     * mirrored.
+     * For each of the count row blocks of h (whole, float64, [count * n, d]), H H^T handed to each as an n x n matrix:
+     * DSYRK's lower triangle (half the work of the product, the same float64 numbers),
+     * mirrored. fresh: each block its own matrix (for a caller that keeps them), else one reused for every block.
      */
-    static void gramians(INDArray h, int count, int n, int d, java.util.function.ObjIntConsumer<double[][]> each) {
+    static void gramians(INDArray h, int count, int n, int d, boolean fresh, java.util.function.ObjIntConsumer<double[][]> each) {
         if (h.dataType() != DataType.DOUBLE || !Reads.isWhole(h)) throw new IllegalArgumentException("gramians take a whole float64 array");
         INDArray c = Nd4j.createUninitialized(DataType.DOUBLE, new long[] {n, n}, 'c');
         DoublePointer hp = doubles(h), cp = doubles(c);
         java.nio.DoubleBuffer cb = c.data().asNio().order(ByteOrder.nativeOrder()).asDoubleBuffer();
         double[][] m = new double[n][n];
         for (int s = 0; s < count; s++) {
+            if (fresh && s > 0) m = new double[n][n];
             openblas_nolapack.cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, d, 1, new DoublePointer(hp).position((long) s * n * d), d, 0, cp, n);
             for (int i = 0; i < n; i++) cb.get(i * n, m[i], 0, i + 1);
             mirror(m, n);

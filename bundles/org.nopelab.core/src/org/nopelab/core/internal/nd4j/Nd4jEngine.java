@@ -1,6 +1,9 @@
 package org.nopelab.core.internal.nd4j;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -67,7 +70,7 @@ public final class Nd4jEngine implements TransformerEngine {
             if (launchThreads < 0) launchThreads = Math.max(1, Nd4j.getEnvironment().maxThreads());
             int t = n > 0 ? n : launchThreads;
             Nd4j.getEnvironment().setMaxThreads(t);
-            Nd4j.factory().blas().setMaxThreads(t);
+            Gemm.threads(t);
             engineThreads = t;
         });
     }
@@ -131,7 +134,7 @@ public final class Nd4jEngine implements TransformerEngine {
             v.put("nd4j", version());
             v.put("backend", Nd4j.getBackend().getClass().getSimpleName() + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.dataType());
             v.put("engine_threads", String.valueOf(threads()));
-            v.put("blas_threads", String.valueOf(Nd4j.factory().blas().getMaxThreads()));
+            v.put("blas_threads", String.valueOf(Gemm.threads()));
             v.put("blas_core", org.nopelab.nd4j.BlasCore.describe());
             v.put("kernels", kernels ? KernelSupport.describe() : dt == DataType.DOUBLE ? "ND4J ops (float64)"
                     : KernelSupport.available() ? "ND4J ops (fused kernels off for this engine)" : KernelSupport.describe());
@@ -171,24 +174,66 @@ public final class Nd4jEngine implements TransformerEngine {
      * The similarity matrices as float64 Gram matrices of the (centred, normalised) states: the same numbers as the
      * Java loops of SelfSimilarity (float64 throughout, the same rows from SelfSimilarity.rows), without their
      * O(b n^2 d) scalar work. One DSYRK per sequence (half a product's work: the matrix is symmetric) into one n x n
-     * buffer, mirrored into one reused Java matrix: no [b, n, n] array on either side.
+     * buffer, mirrored into one reused Java matrix: no [b, n, n] array on either side. Short sequences are split
+     * between the engine's threads ({@link BatchSplit}): each helper keeps its part's matrices, handed on after the
+     * caller's own, so each receives them in sequence order, on the caller's thread.
      */
     @Override
     public void similarities(Tensor states, SimilarityKind kind, java.util.function.ObjIntConsumer<double[][]> each) {
-        int b = states.dim(0), n = states.dim(1), d = states.dim(2);
-        double[] h = org.nopelab.core.metrics.SelfSimilarity.rows(states, kind);
+        int b = states.dim(0), parts = BatchSplit.parts(b, states.dim(1));
         Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = activate()) {
-                Gemm.gramians(Writes.doubles(h, (long) b * n, d), b, n, d, each);
+                if (parts == 1) {
+                    gramians(states, kind, 0, b, false, each);
+                    return;
+                }
+                double[][][][] kept = new double[parts][][][];
+                BatchSplit.run(parts, () -> {}, (k, check) -> {
+                    int from = BatchSplit.start(b, parts, k), to = BatchSplit.start(b, parts, k + 1);
+                    if (k == 0) {
+                        gramians(states, kind, from, to, false, each);
+                        return;
+                    }
+                    double[][][] mine = new double[to - from][][];
+                    gramians(states, kind, from, to, true, (m, s) -> mine[s - from] = m);
+                    kept[k] = mine;
+                });
+                for (int k = 1; k < parts; k++) {
+                    int from = BatchSplit.start(b, parts, k);
+                    for (int s = 0; s < kept[k].length; s++) each.accept(kept[k][s], from + s);
+                }
             }
         });
     }
 
+    /** Sequences [from, to)'s matrices, each handed on with its index in the batch; fresh: each its own matrix. */
+    private static void gramians(Tensor states, SimilarityKind kind, int from, int to, boolean fresh, java.util.function.ObjIntConsumer<double[][]> each) {
+        int n = states.dim(1), d = states.dim(2);
+        double[] h = org.nopelab.core.metrics.SelfSimilarity.rows(states, kind, from, to);
+        Gemm.gramians(Writes.doubles(h, (long) (to - from) * n, d), to - from, n, d, fresh, (m, s) -> each.accept(m, from + s));
+    }
+
+    /**
+     * A forward pass; a batch of short sequences is split between the engine's threads ({@link BatchSplit}), each
+     * part capturing its own states, joined in batch order. betweenBlocks runs on the caller's thread only.
+     */
     @Override
     public void forward(ModelConfig c, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
+        int parts = BatchSplit.parts(tokens.length, tokens[0].length);
         Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = activate()) {
-                new Nd4jPass(c, Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
+                if (parts == 1) {
+                    new Nd4jPass(c, Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
+                    return;
+                }
+                Params params = Params.loaded(w, dt);
+                List<Capture> captures = new ArrayList<>();
+                for (int k = 0; k < parts; k++) captures.add(capture.part());
+                BatchSplit.run(parts, betweenBlocks, (k, check) -> {
+                    int[][] part = Arrays.copyOfRange(tokens, BatchSplit.start(tokens.length, parts, k), BatchSplit.start(tokens.length, parts, k + 1));
+                    new Nd4jPass(c, params, part, dt, kernels, false, 1).forward(captures.get(k), check);
+                });
+                capture.join(captures);
             }
         });
     }

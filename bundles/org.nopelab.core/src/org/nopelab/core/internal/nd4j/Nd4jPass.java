@@ -69,6 +69,11 @@ final class Nd4jPass {
     private boolean forwardDone, backwardDone;
 
     Nd4jPass(ModelConfig c, Params params, int[][] tokens, DataType dt, boolean kernels, boolean training) {
+        this(c, params, tokens, dt, kernels, training, (long) tokens.length * tokens[0].length * c.dModel() >= PARALLEL_VALUES ? Nd4jEngine.threads() : 1);
+    }
+
+    /** With the fused kernels on the given threads (a part of a batch split between threads runs its kernels on one). */
+    Nd4jPass(ModelConfig c, Params params, int[][] tokens, DataType dt, boolean kernels, boolean training, int threads) {
         this.c = c;
         this.kernels = kernels && dt == DataType.FLOAT;
         this.training = training;
@@ -78,7 +83,7 @@ final class Nd4jPass {
         this.b = tokens.length;
         this.n = tokens[0].length;
         this.d = c.dModel();
-        this.threads = (long) b * n * d >= PARALLEL_VALUES ? Nd4jEngine.threads() : 1;
+        this.threads = threads;
         this.heads = c.heads();
         this.hd = c.headDim();
         this.pre = c.layerNorm() == LayerNormPlacement.pre;

@@ -61,6 +61,24 @@ interface Params {
         };
     }
 
+    /**
+     * Every parameter created now, in the caller's workspace: a pass split between threads reads them from each
+     * (a lazy map would create them from several threads, in whichever workspace each has open).
+     */
+    static Params loaded(ModelWeights w, DataType dt) {
+        Params lazy = of(w, dt);
+        Map<String, INDArray> all = new HashMap<>();
+        for (String name : w.all().keySet()) {
+            String stored = fusedName(name) != null ? fusedName(name) : name;
+            all.computeIfAbsent(stored, lazy::get);
+        }
+        return name -> {
+            INDArray p = all.get(name);
+            if (p == null) throw new IllegalArgumentException("no parameter '" + name + "'; have " + all.keySet());
+            return p;
+        };
+    }
+
     /** A tensor as an ND4J array of type dt: float64 values where the tensor has them, else its float32 ones. */
     static INDArray array(Tensor t, DataType dt) {
         if (dt == DataType.DOUBLE && t.precise() != null) return Writes.doubles(t.precise(), t.shape());

@@ -90,6 +90,53 @@ public final class BlasCore {
                 + (waitsSet.isEmpty() ? "" : ", idle threads sleep: " + waitsSet);
     }
 
+    private static MethodHandle setThreads, getThreads;
+    private static boolean threadsLooked;
+
+    /** OpenBLAS's own openblas_set/get_num_threads, looked up once (null where they cannot be reached). */
+    private static synchronized MethodHandle threadsHandle(boolean set) {
+        if (!threadsLooked) {
+            threadsLooked = true;
+            try {
+                Object lookup = Class.forName("java.lang.foreign.SymbolLookup").getMethod("loaderLookup").invoke(null);
+                setThreads = Native.downcall(lookup, "openblas_set_num_threads", null, "JAVA_INT");
+                getThreads = Native.downcall(lookup, "openblas_get_num_threads", "JAVA_INT");
+            } catch (Throwable e) {
+                setThreads = getThreads = null;
+            }
+        }
+        return set ? setThreads : getThreads;
+    }
+
+    /**
+     * Sets OpenBLAS's thread count through its own openblas_set_num_threads; false where it cannot be reached (the
+     * caller then uses ND4J's setter). ND4J's CpuBlas.setMaxThreads resolves the symbol by name at every call
+     * (JavaCPP's Loader.addressof, which checks files on disk): 11% of a short split analysis pass, which sets it
+     * twice per computation (JFR, measured).
+     */
+    public static boolean threads(int n) {
+        MethodHandle h = threadsHandle(true);
+        try {
+            if (h != null) h.invokeWithArguments(n);
+            return h != null;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    /**
+     * OpenBLAS's thread count as OpenBLAS reports it, empty where it cannot be reached. ND4J's getMaxThreads answers
+     * the last value set through ND4J, not OpenBLAS's own (measured: after openblas_set_num_threads(2) it said 1).
+     */
+    public static java.util.OptionalInt threads() {
+        MethodHandle h = threadsHandle(false);
+        try {
+            return h == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) h.invokeWithArguments());
+        } catch (Throwable e) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
     private static boolean setenv(String core) {
         return Native.setenv(VARIABLE, core);
     }
@@ -135,14 +182,16 @@ public final class BlasCore {
             return linkers.getMethod("defaultLookup").invoke(linkers.getMethod("nativeLinker").invoke(null));
         }
 
-        private static MethodHandle downcall(Object lookup, String symbol, String result, String... args) throws ReflectiveOperationException {
+        /** result null: a void function. */
+        static MethodHandle downcall(Object lookup, String symbol, String result, String... args) throws ReflectiveOperationException {
             Class<?> linkerClass = Class.forName("java.lang.foreign.Linker"), layout = Class.forName("java.lang.foreign.MemoryLayout");
             Class<?> values = Class.forName("java.lang.foreign.ValueLayout"), descriptor = Class.forName("java.lang.foreign.FunctionDescriptor");
             Optional<?> found = (Optional<?>) Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class).invoke(lookup, symbol);
             if (found.isEmpty()) return null;
             Object[] argLayouts = (Object[]) java.lang.reflect.Array.newInstance(layout, args.length);
             for (int i = 0; i < args.length; i++) argLayouts[i] = values.getField(args[i]).get(null);
-            Object fd = descriptor.getMethod("of", layout, argLayouts.getClass()).invoke(null, values.getField(result).get(null), argLayouts);
+            Object fd = result == null ? descriptor.getMethod("ofVoid", argLayouts.getClass()).invoke(null, (Object) argLayouts)
+                    : descriptor.getMethod("of", layout, argLayouts.getClass()).invoke(null, values.getField(result).get(null), argLayouts);
             Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
             Class<?> option = Class.forName("java.lang.foreign.Linker$Option");
             return (MethodHandle) linkerClass.getMethod("downcallHandle", Class.forName("java.lang.foreign.MemorySegment"), descriptor, option.arrayType())

@@ -27,6 +27,32 @@ public interface TransformerEngine {
      */
     void forward(ModelConfig config, ModelWeights weights, int[][] tokens, Capture capture, Runnable betweenBlocks);
 
+    /**
+     * Forward passes over one model's weights as they are when this is called, for a caller that runs many (an
+     * analysis, batch by batch): an engine that keeps parameters in native memory uploads them once, not once per
+     * pass. One thread at a time; close it to free what it holds.
+     */
+    interface Forwards extends AutoCloseable {
+        /** As {@link TransformerEngine#forward(ModelConfig, ModelWeights, int[][], Capture, Runnable)}. */
+        void forward(int[][] tokens, Capture capture, Runnable betweenBlocks);
+
+        @Override
+        void close();
+    }
+
+    /** Forward passes of this model; by default each pass is one call of {@link #forward(ModelConfig, ModelWeights, int[][], Capture, Runnable)}. */
+    default Forwards forwards(ModelConfig config, ModelWeights weights) {
+        return new Forwards() {
+            @Override
+            public void forward(int[][] tokens, Capture capture, Runnable betweenBlocks) {
+                TransformerEngine.this.forward(config, weights, tokens, capture, betweenBlocks);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
     /** Every hidden state of one pass. */
     default HiddenStates forward(ModelConfig config, ModelWeights weights, int[][] tokens) {
         return forward(config, weights, tokens, () -> {});

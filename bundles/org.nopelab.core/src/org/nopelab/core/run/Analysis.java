@@ -58,6 +58,7 @@ public final class Analysis {
         int batches = (samples + batch - 1) / batch;
         monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + tokens[0].length + " positions, "
                 + names.size() + " states", batches);
+        try (TransformerEngine.Forwards forwards = engine.forwards(e.model(), weights)) { // the weights uploaded once per run
         for (int k = 0; k < batches; k++) {
             if (monitor.isCancelled()) throw new RunCancelledException();
             int from = k * batch, to = Math.min(samples, from + batch);
@@ -65,7 +66,7 @@ public final class Analysis {
             // only the analysed states are copied out of the engine (every other one costs nothing)
             Capture capture = Capture.states(java.util.Set.copyOf(names));
             if (attention) capture = capture.withAttention(true);
-            engine.forward(e.model(), weights, chunk, capture, () -> {
+            forwards.forward(chunk, capture, () -> {
                 if (monitor.isCancelled()) throw new RunCancelledException();
             });
             HiddenStates hs = capture.captured();
@@ -80,6 +81,7 @@ public final class Analysis {
                 blocks.get(l - 1).add(capture.attention().get(Capture.probabilities(l)), capture.attention().get(Capture.scores(l)));
             }
             monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
+        }
         }
         // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
         monitor.begin("Metrics and probes of " + names.size() + " states", names.size());

@@ -219,14 +219,43 @@ public final class Nd4jEngine implements TransformerEngine {
      */
     @Override
     public void forward(ModelConfig c, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
+        forward(c, null, w, tokens, capture, betweenBlocks);
+    }
+
+    /**
+     * The parameters uploaded once, outside any workspace, and freed on close: a paper-size analysis pass spent 9%
+     * of its caller's time creating them per pass, ND4J's per-array set-up more than the copy (JFR, measured).
+     */
+    @Override
+    public Forwards forwards(ModelConfig c, ModelWeights w) {
+        Params params = Nd4jContext.call(() -> {
+            try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                return Params.loaded(w, dt);
+            }
+        });
+        return new Forwards() {
+            @Override
+            public void forward(int[][] tokens, Capture capture, Runnable betweenBlocks) {
+                Nd4jEngine.this.forward(c, params, w, tokens, capture, betweenBlocks);
+            }
+
+            @Override
+            public void close() {
+                Nd4jContext.run(params::close);
+            }
+        };
+    }
+
+    /** given: parameters a Forwards holds, else null (made from w in this pass's workspace). */
+    private void forward(ModelConfig c, Params given, ModelWeights w, int[][] tokens, Capture capture, Runnable betweenBlocks) {
         int parts = BatchSplit.parts(tokens.length, tokens[0].length);
         Nd4jContext.run(() -> {
             try (MemoryWorkspace ws = activate()) {
                 if (parts == 1) {
-                    new Nd4jPass(c, Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
+                    new Nd4jPass(c, given != null ? given : Params.of(w, dt), tokens, dt, kernels, false).forward(capture, betweenBlocks);
                     return;
                 }
-                Params params = Params.loaded(w, dt);
+                Params params = given != null ? given : Params.loaded(w, dt);
                 List<Capture> captures = new ArrayList<>();
                 for (int k = 0; k < parts; k++) captures.add(capture.part());
                 BatchSplit.run(parts, betweenBlocks, (k, check) -> {

@@ -17,6 +17,9 @@ import org.nopelab.core.model.Tensor;
 interface Params {
     INDArray get(String name);
 
+    /** Frees what these parameters hold outside any workspace (nothing for those made in a pass's workspace). */
+    default void close() {}
+
     String[] QKV = {"q", "k", "v"};
 
     static boolean fused(String name) {
@@ -72,10 +75,22 @@ interface Params {
             String stored = fusedName(name) != null ? fusedName(name) : name;
             all.computeIfAbsent(stored, lazy::get);
         }
-        return name -> {
-            INDArray p = all.get(name);
-            if (p == null) throw new IllegalArgumentException("no parameter '" + name + "'; have " + all.keySet());
-            return p;
+        return new Params() {
+            private boolean closed;
+
+            @Override
+            public INDArray get(String name) {
+                if (closed) throw new IllegalStateException("these parameters were closed");
+                INDArray p = all.get(name);
+                if (p == null) throw new IllegalArgumentException("no parameter '" + name + "'; have " + all.keySet());
+                return p;
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+                for (INDArray p : all.values()) if (p.closeable()) p.close();
+            }
         };
     }
 

@@ -117,7 +117,7 @@ public final class BlasCore {
     public static boolean threads(int n) {
         MethodHandle h = threadsHandle(true);
         try {
-            if (h != null) h.invokeWithArguments(n);
+            if (h != null) h.invokeExact(n); // exact: invokeWithArguments boxed and adapted at each call
             return h != null;
         } catch (Throwable e) {
             return false;
@@ -131,7 +131,7 @@ public final class BlasCore {
     public static java.util.OptionalInt threads() {
         MethodHandle h = threadsHandle(false);
         try {
-            return h == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) h.invokeWithArguments());
+            return h == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) h.invokeExact());
         } catch (Throwable e) {
             return java.util.OptionalInt.empty();
         }

@@ -59,29 +59,29 @@ public final class Analysis {
         monitor.begin("Analysing " + e.name() + ": " + samples + " sequences x " + tokens[0].length + " positions, "
                 + names.size() + " states", batches);
         try (TransformerEngine.Forwards forwards = engine.forwards(e.model(), weights)) { // the weights uploaded once per run
-        for (int k = 0; k < batches; k++) {
-            if (monitor.isCancelled()) throw new RunCancelledException();
-            int from = k * batch, to = Math.min(samples, from + batch);
-            int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
-            // only the analysed states are copied out of the engine (every other one costs nothing)
-            Capture capture = Capture.states(java.util.Set.copyOf(names));
-            if (attention) capture = capture.withAttention(true);
-            forwards.forward(chunk, capture, () -> {
+            for (int k = 0; k < batches; k++) {
                 if (monitor.isCancelled()) throw new RunCancelledException();
-            });
-            HiddenStates hs = capture.captured();
-            for (String n : names) {
-                Accumulator a = acc.get(n);
-                Tensor states = hs.get(n);
-                // one sequence's matrix at a time: the batch's at once are b n^2 doubles per state
-                engine.similarities(states, e.analysis().similarity(), (m, s) -> a.addSequence(m, states.unitRoundoff()));
-                a.addBatch(states);
+                int from = k * batch, to = Math.min(samples, from + batch);
+                int[][] chunk = java.util.Arrays.copyOfRange(tokens, from, to);
+                // only the analysed states are copied out of the engine (every other one costs nothing)
+                Capture capture = Capture.states(java.util.Set.copyOf(names));
+                if (attention) capture = capture.withAttention(true);
+                forwards.forward(chunk, capture, () -> {
+                    if (monitor.isCancelled()) throw new RunCancelledException();
+                });
+                HiddenStates hs = capture.captured();
+                for (String n : names) {
+                    Accumulator a = acc.get(n);
+                    Tensor states = hs.get(n);
+                    // one sequence's matrix at a time: the batch's at once are b n^2 doubles per state
+                    engine.similarities(states, e.analysis().similarity(), (m, s) -> a.addSequence(m, states.unitRoundoff()));
+                    a.addBatch(states);
+                }
+                for (int l = 1; l <= blocks.size(); l++) {
+                    blocks.get(l - 1).add(capture.attention().get(Capture.probabilities(l)), capture.attention().get(Capture.scores(l)));
+                }
+                monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
             }
-            for (int l = 1; l <= blocks.size(); l++) {
-                blocks.get(l - 1).add(capture.attention().get(Capture.probabilities(l)), capture.attention().get(Capture.scores(l)));
-            }
-            monitor.worked(1, "batch " + (k + 1) + "/" + batches + " (sequences " + to + "/" + samples + ")");
-        }
         }
         // scores, variance and probes per state: seconds for long sequences, so progress and cancel per state
         monitor.begin("Metrics and probes of " + names.size() + " states", names.size());

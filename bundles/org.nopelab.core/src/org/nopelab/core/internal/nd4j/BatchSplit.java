@@ -17,8 +17,9 @@ import org.nopelab.nd4j.Nd4jContext;
  * op of a pass is small, and handing each op's work to a second thread and waking it cost as much as the second
  * core gave: paper-d64's analysis pass took the same wall time at 2 threads as at 1 (49.5 vs 48.9 ms, 60% more
  * CPU; bench-20261203-144446), while PyTorch's halved. Sequences are independent in both computations and each
- * sequence's numbers come from the same calls in the same order whatever the split (a GEMM's rows do not change
- * its sums), so a split run gives exactly the unsplit numbers (EngineThreadsTest checks).
+ * sequence's numbers come from the same calls in the same order whatever the split, so a split run gives the
+ * unsplit hidden states, attention and similarity matrices bit for bit (BatchSplitTest); only the logits of a narrow
+ * vocabulary (13 tokens there) can differ in their last bits, OpenBLAS choosing its SGEMM kernel by the call's rows.
  *
  * <p>BLAS runs on one thread while a split runs, for the whole process: OpenBLAS's thread count is global (0.3.19 has
  * no per-call setting), and two callers sharing its two-thread pool contend inside it (two threads' DSYRKs took 3x

@@ -90,22 +90,17 @@ public final class BlasCore {
                 + (waitsSet.isEmpty() ? "" : ", idle threads sleep: " + waitsSet);
     }
 
-    private static MethodHandle setThreads, getThreads;
-    private static boolean threadsLooked;
+    /** OpenBLAS's own openblas_set/get_num_threads, looked up once, on first use (null where they cannot be reached). */
+    private static final class ThreadHandles {
+        static final MethodHandle SET = find("openblas_set_num_threads", null, "JAVA_INT"), GET = find("openblas_get_num_threads", "JAVA_INT");
 
-    /** OpenBLAS's own openblas_set/get_num_threads, looked up once (null where they cannot be reached). */
-    private static synchronized MethodHandle threadsHandle(boolean set) {
-        if (!threadsLooked) {
-            threadsLooked = true;
+        private static MethodHandle find(String symbol, String result, String... args) {
             try {
-                Object lookup = Class.forName("java.lang.foreign.SymbolLookup").getMethod("loaderLookup").invoke(null);
-                setThreads = Native.downcall(lookup, "openblas_set_num_threads", null, "JAVA_INT");
-                getThreads = Native.downcall(lookup, "openblas_get_num_threads", "JAVA_INT");
+                return Native.downcall(Native.loaderLookup(), symbol, result, args);
             } catch (Throwable e) {
-                setThreads = getThreads = null;
+                return null;
             }
         }
-        return set ? setThreads : getThreads;
     }
 
     /**
@@ -115,7 +110,7 @@ public final class BlasCore {
      * twice per computation (JFR, measured).
      */
     public static boolean threads(int n) {
-        MethodHandle h = threadsHandle(true);
+        MethodHandle h = ThreadHandles.SET;
         try {
             if (h != null) h.invokeExact(n); // exact: invokeWithArguments boxed and adapted at each call
             return h != null;
@@ -129,7 +124,7 @@ public final class BlasCore {
      * the last value set through ND4J, not OpenBLAS's own (measured: after openblas_set_num_threads(2) it said 1).
      */
     public static java.util.OptionalInt threads() {
-        MethodHandle h = threadsHandle(false);
+        MethodHandle h = ThreadHandles.GET;
         try {
             return h == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of((int) h.invokeExact());
         } catch (Throwable e) {
@@ -165,8 +160,7 @@ public final class BlasCore {
         /** A no-argument C function of the libraries this bundle has loaded (OpenBLAS, through JavaCPP) returning char*. */
         static Optional<String> call(String function) {
             try {
-                Object lookup = Class.forName("java.lang.foreign.SymbolLookup").getMethod("loaderLookup").invoke(null);
-                MethodHandle h = downcall(lookup, function, "ADDRESS");
+                MethodHandle h = downcall(loaderLookup(), function, "ADDRESS");
                 if (h == null) return Optional.empty();
                 Object address = h.invokeWithArguments();
                 Class<?> segments = Class.forName("java.lang.foreign.MemorySegment");
@@ -175,6 +169,11 @@ public final class BlasCore {
             } catch (Throwable e) {
                 return Optional.empty();
             }
+        }
+
+        /** The symbols of the libraries this bundle's class loader loaded (OpenBLAS, through JavaCPP). */
+        static Object loaderLookup() throws ReflectiveOperationException {
+            return Class.forName("java.lang.foreign.SymbolLookup").getMethod("loaderLookup").invoke(null);
         }
 
         private static Object defaultLookup() throws ReflectiveOperationException {

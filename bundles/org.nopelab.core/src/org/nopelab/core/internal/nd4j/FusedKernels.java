@@ -26,7 +26,7 @@ final class FusedKernels {
     }
 
     static void layerNorm(INDArray x, INDArray gamma, INDArray beta, INDArray y, INDArray xhat, INDArray inv, double eps, int threads) {
-        LayerNormKernel.forward(bytes(x), bytes(gamma), bytes(beta), bytes(y), bytes(xhat), bytes(inv), (int) x.size(0), (int) x.size(1), eps, threads);
+        LayerNormKernel.forward(bytes(x), bytes(gamma), bytes(beta), bytes(y), xhat == null ? null : bytes(xhat), bytes(inv), (int) x.size(0), (int) x.size(1), eps, threads);
     }
 
     static void layerNormBackward(INDArray dy, INDArray xhat, INDArray inv, INDArray gamma, INDArray dx, INDArray dgamma, INDArray dbeta, int threads) {

@@ -434,7 +434,8 @@ final class Nd4jPass {
     private Ln layerNorm(INDArray x, String name) {
         if (kernels) {
             long rows = x.size(0), w = x.size(1);
-            INDArray y = Nd4j.createUninitialized(dt, rows, w), xhat = Nd4j.createUninitialized(dt, rows, w), inv = Nd4j.createUninitialized(dt, rows, 1);
+            INDArray y = Nd4j.createUninitialized(dt, rows, w), inv = Nd4j.createUninitialized(dt, rows, 1);
+            INDArray xhat = training ? Nd4j.createUninitialized(dt, rows, w) : null; // only the backward reads xhat
             FusedKernels.layerNorm(whole(x), param(name + ".weight"), param(name + ".bias"), y, xhat, inv, LN_EPS, threads);
             return new Ln(y, xhat, inv, name);
         }

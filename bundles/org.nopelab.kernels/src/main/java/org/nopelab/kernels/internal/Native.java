@@ -65,6 +65,22 @@ public final class Native {
         return t.blend(t.neg(), u.compare(VectorOperators.LT, 0f));
     }
 
+    /** lane * S.length() for each lane: where each row's lane l sits in the scratch of {@link #sums}. */
+    private static final int[] COLUMNS = java.util.stream.IntStream.range(0, S.length()).map(l -> l * S.length()).toArray();
+
+    /**
+     * The lane-order sums of up to S.length() rows at once: lane r of the result is scratch[r L] + scratch[r L + 1] +
+     * ... in that order (L = S.length(), rows' vectors stored at r L), the same bits as {@link #sum} of each row. One
+     * row at a time, the sum is a chain of L dependent scalar adds after a store: for LayerNorm at d 64 (four vectors a
+     * row) that chain was most of the row's time; here the L chains run side by side as L vector adds of gathered
+     * columns. Lanes of rows the caller did not write hold whatever scratch held.
+     */
+    public static FloatVector sums(float[] scratch) {
+        FloatVector s = FloatVector.zero(S);
+        for (int l = 0; l < S.length(); l++) s = s.add(FloatVector.fromArray(S, scratch, l, COLUMNS, 0));
+        return s;
+    }
+
     /** The lanes' sum, added in lane order; scratch holds at least S.length() floats (toArray allocated, measured). */
     public static float sum(FloatVector v, float[] scratch) {
         v.intoArray(scratch, 0);

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -14,7 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nopelab.core.engine.Adam;
+import org.nopelab.core.engine.Batch;
 import org.nopelab.core.engine.Capture;
+import org.nopelab.core.engine.LossAndGradients;
+import org.nopelab.core.engine.Training;
 import org.nopelab.core.engines.Engines;
 import org.nopelab.core.metrics.SimilarityKind;
 import org.nopelab.core.model.Activation;
@@ -127,6 +133,73 @@ class BatchSplitTest {
         Capture whole = Capture.allStates();
         engine.forward(c, w, tokens, whole, () -> {});
         assertSameTensors(whole.captured().all(), after.captured().all());
+    }
+
+    @Test
+    void aTrainingStepRunsInTwoHalvesWhateverTheThreads() {
+        Engines.threads(1);
+        assertEquals(2, BatchSplit.trainingParts(7, 20), "halves at one thread too: the numbers must not follow the threads");
+        Engines.threads(2);
+        assertEquals(2, BatchSplit.trainingParts(7, 20));
+        assertEquals(1, BatchSplit.trainingParts(1, 20), "one sequence is not split");
+        assertEquals(1, BatchSplit.trainingParts(7, BatchSplit.MAX_POSITIONS + 1), "long sequences share each op instead");
+    }
+
+    /**
+     * The halves carry the whole batch's loss weight (the loss is a mean over the weighted positions of the batch, not
+     * of each half): the step's loss and gradients are the halves' own, each weighted by its share of the batch's
+     * loss weight (halves of 3 and 4 sequences here, of uneven weight); and they are the same bits at one and at two
+     * threads, where the second half's gradients are added on the helper's thread.
+     */
+    @ParameterizedTest
+    @MethodSource("models")
+    void aSplitTrainingStepIsTheWholeBatchsAndTheSameAtOneAndTwoThreads(ModelConfig c) {
+        ModelWeights w = WeightInit.initialise(c, 3);
+        Batch batch = FusedEngineTest.batch(7, 20, c.vocabSize(), 13);
+        for (int t = 0; t < 20; t++) batch.weights()[1][t] = 0; // a sequence without loss: the first half weighs half the second
+        Nd4jEngine engine = new Nd4jEngine(false, true);
+        Engines.threads(1);
+        LossAndGradients one = engine.lossAndGradients(c, w, batch);
+        Engines.threads(2);
+        LossAndGradients two = engine.lossAndGradients(c, w, batch);
+        Batch first = part(batch, 0, 3), second = part(batch, 3, 7);
+        LossAndGradients a = engine.lossAndGradients(c, w, first), b = engine.lossAndGradients(c, w, second);
+        double wa = weight(first), wb = weight(second), share = wa / (wa + wb);
+        assertTrue(wb > wa * 1.2, "halves of uneven weight: " + wa + ", " + wb);
+        assertEquals(share * a.loss() + (1 - share) * b.loss(), one.loss(), 1e-6 * one.loss(), "the whole batch's mean loss");
+        assertEquals(one.loss(), two.loss(), 0, "loss: bit for bit");
+        double scale = 0;
+        for (double[] g : one.gradients().values()) for (double v : g) scale = Math.max(scale, Math.abs(v));
+        assertTrue(scale > 0);
+        for (String name : one.gradients().keySet()) {
+            double[] x = one.gradients().get(name), ga = a.gradients().get(name), gb = b.gradients().get(name);
+            double worst = 0;
+            for (int k = 0; k < x.length; k++) worst = Math.max(worst, Math.abs(share * ga[k] + (1 - share) * gb[k] - x[k]));
+            assertTrue(worst <= 1e-5 * scale, name + ": max |weighted halves - step| " + worst + " (largest gradient " + scale + ")");
+            assertArrayEquals(x, two.gradients().get(name), 0, name + ": bit for bit at two threads");
+        }
+        assertArrayEquals(one.predictions(), two.predictions(), "predictions in sequence order");
+        Adam.Settings adam = new Adam.Settings(true, 0.9, 0.99, 1e-8, 0.01, 1.0);
+        List<Map<String, Tensor>> after = new ArrayList<>();
+        for (int threads = 1; threads <= 2; threads++) {
+            Engines.threads(threads);
+            try (Training training = engine.train(c, w, adam, Map.of(), 0)) {
+                for (int s = 0; s < 3; s++) training.step(batch, 1e-3);
+                after.add(training.weights().all());
+            }
+        }
+        assertSameTensors(after.get(0), after.get(1)); // no logits among them: every weight bit for bit
+        assertTrue(!Arrays.equals(w.get("embed.weight").data(), after.get(0).get("embed.weight").data()), "the steps changed the weights");
+    }
+
+    private static Batch part(Batch b, int from, int to) {
+        return new Batch(Arrays.copyOfRange(b.inputs(), from, to), Arrays.copyOfRange(b.targets(), from, to), Arrays.copyOfRange(b.weights(), from, to));
+    }
+
+    private static double weight(Batch b) {
+        double sum = 0;
+        for (float[] row : b.weights()) for (float x : row) sum += x;
+        return sum;
     }
 
     /**

@@ -40,6 +40,18 @@ final class BatchSplit {
         return positions <= MAX_POSITIONS ? Math.max(1, Math.min(Nd4jEngine.threads(), sequences)) : 1;
     }
 
+    /**
+     * How many parts a training step's batch of this shape runs as: two halves for short sequences, whatever the
+     * threads (the weight gradients sum over the batch's rows, so the split decides their last bits; a split that
+     * followed the thread count would make a step's numbers depend on it). On two threads the halves run side by side,
+     * each whole on one thread, as a split forward does; on one, in turn.
+     */
+    static final int TRAINING_PARTS = 2;
+
+    static int trainingParts(int sequences, int positions) {
+        return positions <= MAX_POSITIONS && sequences >= TRAINING_PARTS ? TRAINING_PARTS : 1;
+    }
+
     /** The first sequence of part k (part k is [start(k), start(k + 1))). */
     static int start(int sequences, int parts, int k) {
         return (int) ((long) sequences * k / parts);

@@ -2,9 +2,11 @@ package org.nopelab.core.internal.nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -274,7 +276,8 @@ public final class Nd4jEngine implements TransformerEngine {
                 double[] loss = new double[1];
                 int[][][] predictions = new int[1][][];
                 Map<String, double[]> grads = new LinkedHashMap<>();
-                step(c, Params.of(w, dt), batch, dt, kernels, loss, predictions).forEach((name, g) -> putGradient(grads, name, Reads.doubles(g)));
+                // every parameter made now: the halves of a split step read them from two threads
+                step(c, Params.loaded(w, dt), batch, dt, kernels, loss, predictions).forEach((name, g) -> putGradient(grads, name, Reads.doubles(g)));
                 return new LossAndGradients(loss[0], grads, predictions[0]);
             }
         });
@@ -285,11 +288,68 @@ public final class Nd4jEngine implements TransformerEngine {
         return new Nd4jTraining(c, w, dt, kernels, adam, optimizerState, stepsDone);
     }
 
-    /** One pass with its backward in the caller's workspace: loss, gradients (fused names) and predictions. */
+    /**
+     * One pass with its backward in the caller's workspace: loss, gradients (fused names) and predictions. A batch of
+     * short sequences runs as two halves (BatchSplit.TRAINING_PARTS), each with the whole batch's loss weight, whose
+     * gradients are added: on two threads side by side, on one in turn. The halves are the same at every thread count,
+     * so the step's numbers are too.
+     */
     static Map<String, INDArray> step(ModelConfig c, Params params, Batch batch, DataType dt, boolean kernels, double[] loss, int[][][] predictions) {
-        Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt, kernels, true);
-        predictions[0] = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
-        return pass.backward(batch.targets(), batch.weights(), loss);
+        int parts = BatchSplit.trainingParts(batch.size(), batch.positions());
+        if (parts == 1) {
+            Nd4jPass pass = new Nd4jPass(c, params, batch.inputs(), dt, kernels, true);
+            predictions[0] = argMax(pass.forward(Capture.nothing(), () -> {}), batch.size(), batch.positions());
+            return pass.backward(batch.targets(), batch.weights(), loss);
+        }
+        double total = Nd4jPass.totalWeight(batch.weights());
+        double[] partLoss = new double[parts];
+        int[][][] partPredictions = new int[parts][][];
+        List<Map<String, INDArray>> grads = new ArrayList<>(Collections.nCopies(parts, (Map<String, INDArray>) null));
+        CountDownLatch first = new CountDownLatch(1);
+        boolean inTurn = threads() < parts;
+        BatchSplit.Part half = (k, check) -> {
+            int from = BatchSplit.start(batch.size(), parts, k), to = BatchSplit.start(batch.size(), parts, k + 1);
+            Nd4jPass pass = new Nd4jPass(c, params, Arrays.copyOfRange(batch.inputs(), from, to), dt, kernels, true, 1);
+            double[] l = new double[1];
+            try {
+                partPredictions[k] = argMax(pass.forward(Capture.nothing(), check), to - from, batch.positions());
+                Map<String, INDArray> g = pass.backward(Arrays.copyOfRange(batch.targets(), from, to), Arrays.copyOfRange(batch.weights(), from, to), l, total);
+                partLoss[k] = l[0];
+                grads.set(k, g);
+            } finally {
+                if (k == 0) first.countDown();
+            }
+            // the second half's gradients die with its workspace (another thread's, side by side): added to the
+            // first's in place before then (x + y == y + x: the same bits as adding them in turn)
+            if (k == 1 && !inTurn) addInto(awaitFirst(first, grads), grads.get(1));
+        };
+        if (inTurn) {
+            for (int k = 0; k < parts; k++) half.run(k, () -> {});
+            addInto(grads.get(0), grads.get(1));
+        } else {
+            BatchSplit.run(parts, () -> {}, half);
+        }
+        loss[0] = partLoss[0] + partLoss[1];
+        predictions[0] = new int[batch.size()][];
+        for (int k = 0; k < parts; k++) System.arraycopy(partPredictions[k], 0, predictions[0], BatchSplit.start(batch.size(), parts, k), partPredictions[k].length);
+        return grads.get(0);
+    }
+
+    /** The first half's gradients once its part has ended; null when it failed (its error is the one reported). */
+    private static Map<String, INDArray> awaitFirst(CountDownLatch first, List<Map<String, INDArray>> grads) {
+        try {
+            first.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a training step ran", e);
+        }
+        return grads.get(0);
+    }
+
+    private static void addInto(Map<String, INDArray> sum, Map<String, INDArray> more) {
+        if (sum == null) return;
+        if (!sum.keySet().equals(more.keySet())) throw new IllegalStateException("the halves of a batch have different gradients: " + sum.keySet() + " vs " + more.keySet());
+        sum.forEach((name, g) -> g.addi(more.get(name)));
     }
 
     static int[][] predict(ModelConfig c, Params params, int[][] tokens, DataType dt, boolean kernels) {

@@ -170,20 +170,33 @@ final class Nd4jPass {
      * Gradients are returned in the parameters' own layouts.
      */
     Map<String, INDArray> backward(int[][] targets, float[][] weights, double[] lossOut) {
+        return backward(targets, weights, lossOut, totalWeight(weights));
+    }
+
+    /** The sum of a batch's loss weights: the loss is the weighted mean over the batch's positions. */
+    static double totalWeight(float[][] weights) {
+        double total = 0;
+        for (float[] row : weights) for (float w : row) total += w;
+        if (total <= 0) throw new IllegalArgumentException("batch has no position with a positive loss weight");
+        return total;
+    }
+
+    /**
+     * The backward with the loss's weights divided by total: the whole batch's weight when this pass is one part of
+     * a batch (its loss and gradients are then that part's share of the batch's).
+     */
+    Map<String, INDArray> backward(int[][] targets, float[][] weights, double[] lossOut, double total) {
         if (!forwardDone || backwardDone) throw new IllegalStateException("a pass runs backward once, after its forward");
         backwardDone = true;
         int rows = b * n, vocab = c.vocabSize();
         float[] oneHot = new float[rows * vocab];
         float[] wts = new float[rows];
-        double total = 0;
         for (int s = 0; s < b; s++) {
             for (int t = 0; t < n; t++) {
                 oneHot[(s * n + t) * vocab + targets[s][t]] = 1;
                 wts[s * n + t] = weights[s][t];
-                total += weights[s][t];
             }
         }
-        if (total <= 0) throw new IllegalArgumentException("batch has no position with a positive loss weight");
         INDArray target = Writes.floats(oneHot, rows, vocab).castTo(dt);
         INDArray weight = Writes.floats(wts, rows).castTo(dt).divi(total);
         // log-softmax with the row max shifted out: finite for any logits

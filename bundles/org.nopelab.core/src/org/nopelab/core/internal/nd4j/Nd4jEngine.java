@@ -324,8 +324,15 @@ public final class Nd4jEngine implements TransformerEngine {
             if (k == 1 && !inTurn) addInto(awaitFirst(first, grads), grads.get(1));
         };
         if (inTurn) {
-            for (int k = 0; k < parts; k++) half.run(k, () -> {});
-            addInto(grads.get(0), grads.get(1));
+            // each half in a nested workspace the next one reuses, the first half's gradients copied out to the pass's:
+            // one half's activations held at a time, not the batch's (both halves in the pass's workspace held both)
+            for (int k = 0; k < parts; k++) {
+                try (MemoryWorkspace h = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, HALF)) {
+                    half.run(k, () -> {});
+                    if (k == 0) grads.set(0, leveraged(grads.get(0)));
+                    else addInto(grads.get(0), grads.get(1));
+                }
+            }
         } else {
             BatchSplit.run(parts, () -> {}, half);
         }
@@ -346,6 +353,13 @@ public final class Nd4jEngine implements TransformerEngine {
         return grads.get(0);
     }
 
+    /** The gradients copied into the pass's workspace (out of the half's, which the next half reuses). */
+    private static Map<String, INDArray> leveraged(Map<String, INDArray> grads) {
+        Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        grads.forEach((name, g) -> out.put(name, g.leverageTo(PASS)));
+        return out;
+    }
+
     private static void addInto(Map<String, INDArray> sum, Map<String, INDArray> more) {
         if (sum == null) return;
         if (!sum.keySet().equals(more.keySet())) throw new IllegalStateException("the halves of a batch have different gradients: " + sum.keySet() + " vs " + more.keySet());
@@ -364,7 +378,7 @@ public final class Nd4jEngine implements TransformerEngine {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, PASS);
     }
 
-    static final String PASS = "nopelab-pass", BLOCK = "nopelab-block";
+    static final String PASS = "nopelab-pass", BLOCK = "nopelab-block", HALF = "nopelab-half";
 
     /**
      * Opens, inside the pass's workspace, the one a block of a forward pass without backward (or a block of the
